@@ -1,0 +1,54 @@
+// Every reason the core refuses a datagram, one counter each.
+// Owns the closed set and the names used in logs, metrics and proto/vectors.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace ilnp {
+
+enum class DropReason : std::size_t {
+  // Malformed bytes (proto/README.md, "Validation").
+  short_header,
+  payload_length_mismatch,
+  datagram_too_large,
+  truncated_discovery,
+  bad_discovery_flag,
+  empty_hostname,
+  hostname_too_long,
+  hostname_not_utf8,
+  truncated_locator_update,
+  bad_locator_update_flag,
+  bad_locator_update_length,
+  too_many_locators,
+  truncated_transport,
+  unknown_next_header,
+  // Well-formed but not for us, or not deliverable.
+  own_packet,
+  not_joined,
+  no_route,
+  hop_limit_exceeded,
+  same_link,
+  port_unbound,
+  duplicate_flood,
+  unknown_host,
+  payload_too_large,
+  count_,
+};
+
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::count_);
+
+[[nodiscard]] constexpr std::string_view to_string(DropReason r) {
+  constexpr std::array<std::string_view, kDropReasonCount> names{
+      "short_header",       "payload_length_mismatch", "datagram_too_large", "truncated_discovery",
+      "bad_discovery_flag", "empty_hostname",          "hostname_too_long",  "hostname_not_utf8",
+      "truncated_locator_update", "bad_locator_update_flag", "bad_locator_update_length",
+      "too_many_locators",  "truncated_transport",     "unknown_next_header", "own_packet",
+      "not_joined",         "no_route",                "hop_limit_exceeded", "same_link",
+      "port_unbound",       "duplicate_flood",         "unknown_host",       "payload_too_large",
+  };
+  return names[static_cast<std::size_t>(r)];
+}
+
+}  // namespace ilnp

@@ -1,0 +1,59 @@
+// Backwards-learning table: remote locator -> the joined locator it is reached
+// through. Owns learning, expiry and keep-alive of routes in use; knows nothing
+// of packets or sockets.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "ilnp/core/time.hpp"
+#include "ilnp/core/types.hpp"
+
+namespace ilnp::forwarding {
+
+struct Route {
+  Locator destination;
+  Locator via;        // a locator we are joined to
+  Instant learned{};  // last time a packet taught or confirmed it
+  Instant used{};     // last time we sent along it
+};
+
+class RouteTable {
+ public:
+  static constexpr std::size_t kMaxRoutes = 4096;
+
+  // `ttl`: a learned route lapses this long after it was last confirmed.
+  // `keep_alive_limit`: a route still in use is kept past ttl (while a refresh is
+  // asked for) until this long after it was last confirmed.
+  RouteTable(Duration ttl, Duration keep_alive_limit) : ttl_(ttl), keep_alive_limit_(keep_alive_limit) {}
+
+  // Returns true when the route is new or now goes through another locator.
+  bool learn(Locator destination, Locator via, Instant now);
+  // The joined locator to send through, if any; marks the route as used.
+  [[nodiscard]] std::optional<Locator> lookup(Locator destination, Instant now);
+  // Drops every route through `via` (after leaving it); returns how many.
+  std::size_t forget_via(Locator via);
+
+  // Removes lapsed routes and returns them.
+  std::vector<Route> expire(Instant now);
+  // Routes past ttl that are kept only because they are in use: ask for a refresh.
+  [[nodiscard]] std::vector<Route> needing_refresh(Instant now) const;
+  // A lower bound on the next instant expire() or needing_refresh() changes.
+  [[nodiscard]] Instant next_deadline() const { return next_deadline_; }
+
+  [[nodiscard]] const std::map<Locator, Route>& routes() const { return routes_; }
+
+ private:
+  [[nodiscard]] bool in_use(const Route& r, Instant now) const { return now - r.used < ttl_; }
+  void evict_oldest();
+  void recompute_deadline(Instant now);
+
+  Duration ttl_;
+  Duration keep_alive_limit_;
+  std::map<Locator, Route> routes_;
+  Instant next_deadline_{kNever};
+};
+
+}  // namespace ilnp::forwarding

@@ -1,0 +1,90 @@
+// The overlay node: composes forwarding, discovery and the skinny transport.
+// Inputs carry the current time; outputs are Actions, a deadline and counters.
+// It never touches sockets, clocks or threads (ARCHITECTURE.md, core contract).
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ilnp/core/discovery/name_cache.hpp"
+#include "ilnp/core/discovery/solicit_schedule.hpp"
+#include "ilnp/core/forwarding/flood_filter.hpp"
+#include "ilnp/core/forwarding/route_table.hpp"
+#include "ilnp/core/log.hpp"
+#include "ilnp/core/node/actions.hpp"
+#include "ilnp/core/node/node_config.hpp"
+#include "ilnp/core/node/stats.hpp"
+#include "ilnp/core/rng.hpp"
+#include "ilnp/core/wire/header.hpp"
+#include "ilnp/core/wire/messages.hpp"
+
+namespace ilnp {
+
+enum class SendStatus { sent, no_route, unknown_host, too_large, port_unbound };
+[[nodiscard]] std::string_view to_string(SendStatus s);
+
+class Node {
+ public:
+  Node(NodeConfig config, std::uint64_t rng_seed, Logger logger = {});
+
+  // Joins the first locator set and starts discovery.
+  void start(Instant now);
+  // A datagram that arrived on the link of `arrival`.
+  void handle_datagram(Instant now, Locator arrival, wire::Bytes datagram);
+  // Called at or after next_timeout().
+  void handle_timeout(Instant now);
+
+  // Skinny transport: bind a port to receive Deliver actions for it.
+  bool bind(Port port);
+  void unbind(Port port);
+  SendStatus send_to(Instant now, Port source_port, Ilv destination, Port destination_port, wire::Bytes data);
+  SendStatus send_to_host(Instant now, Port source_port, const std::string& hostname, Port destination_port,
+                          wire::Bytes data);
+
+  [[nodiscard]] std::optional<Action> poll_action();
+  [[nodiscard]] Instant next_timeout() const;
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+
+  [[nodiscard]] const NodeConfig& config() const { return config_; }
+  [[nodiscard]] const std::vector<Locator>& active_locators() const { return active_; }
+  [[nodiscard]] const forwarding::RouteTable& routes() const { return routes_; }
+  [[nodiscard]] const discovery::NameCache& names() const { return names_; }
+  [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const {
+    return names_.resolve(hostname, now);
+  }
+  [[nodiscard]] std::optional<std::string> name_of(Ilv ilv, Instant now) const { return names_.name_of(ilv, now); }
+
+ private:
+  [[nodiscard]] bool is_active(Locator l) const;
+  [[nodiscard]] bool is_linked(Locator l) const { return linked_.contains(l); }
+  void drop(DropReason reason, const wire::Header* header, Locator arrival);
+  void forward(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
+  void receive_discovery(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
+  void receive_locator_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
+  void receive_transport(const wire::Header& header, Locator arrival, wire::Bytes payload);
+  void send_discovery(Locator link, bool solicitation);
+  void transmit(Locator link, Ilv destination, wire::NextHeader next_header, wire::Bytes payload);
+  void join(Locator l);
+  void ask_for_routes(Instant now);
+
+  NodeConfig config_;
+  Rng rng_;
+  Logger log_;
+  Stats stats_;
+  std::vector<Locator> active_;  // the current locator set (sending, discovery)
+  std::set<Locator> linked_;     // groups joined on the link (active + leaving)
+  forwarding::RouteTable routes_;
+  forwarding::FloodFilter floods_;
+  discovery::NameCache names_;
+  discovery::SolicitSchedule solicit_;
+  Instant next_route_refresh_{kNever};
+  Instant earliest_ask_{};
+  std::set<Port> bound_;
+  std::deque<Action> actions_;
+};
+
+}  // namespace ilnp

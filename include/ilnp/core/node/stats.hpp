@@ -1,0 +1,26 @@
+// The node's counters: traffic totals and one counter per drop reason.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "ilnp/core/drop_reason.hpp"
+
+namespace ilnp {
+
+struct Stats {
+  std::uint64_t datagrams_in{0};
+  std::uint64_t bytes_in{0};
+  std::uint64_t datagrams_out{0};
+  std::uint64_t bytes_out{0};
+  std::uint64_t forwarded{0};
+  std::uint64_t delivered{0};
+  std::uint64_t solicitations_sent{0};
+  std::uint64_t advertisements_sent{0};
+  std::array<std::uint64_t, kDropReasonCount> drops{};
+
+  [[nodiscard]] std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
+  void count(DropReason r) { ++drops[static_cast<std::size_t>(r)]; }
+};
+
+}  // namespace ilnp

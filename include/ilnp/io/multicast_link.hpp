@@ -1,0 +1,96 @@
+// The legacy link layer on a real LAN: one IPv6 UDP socket bound to the
+// overlay port receives every joined group (the arrival group, read from
+// IPV6_PKTINFO, names the locator); a second socket on an ephemeral port sends,
+// so our own multicast echoes are recognised by their source port.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <netinet/in.h>
+
+#include "ilnp/core/types.hpp"
+#include "ilnp/core/wire/bytes.hpp"
+
+namespace ilnp::io {
+
+struct LinkOptions {
+  std::string interface;
+  std::uint16_t port{10000};
+  std::size_t buffer_size{1440};
+  std::uint32_t uid{0};
+  bool loopback{true};  // needed when several nodes share one host
+};
+
+struct LinkStats {
+  std::uint64_t received{0};
+  std::uint64_t sent{0};
+  std::uint64_t own_echoes{0};
+  std::uint64_t foreign_group{0};
+  std::uint64_t send_errors{0};
+  std::uint64_t send_queue_drops{0};
+};
+
+class MulticastLink {
+ public:
+  static constexpr std::size_t kBatch = 32;
+  static constexpr std::size_t kMaxSendQueue = 4096;
+
+  using Receiver = std::function<void(Locator arrival, wire::Bytes datagram)>;
+  using BatchDone = std::function<void()>;
+
+  // Throws std::system_error naming the step that failed (bind, interface...).
+  MulticastLink(boost::asio::io_context& io, LinkOptions options);
+  ~MulticastLink();
+  MulticastLink(const MulticastLink&) = delete;
+  MulticastLink& operator=(const MulticastLink&) = delete;
+
+  void start(Receiver on_datagram, BatchDone on_batch_done);
+  void join(Locator locator);
+  void leave(Locator locator);
+  void send(Locator locator, wire::Bytes datagram);
+  // Calls `ready` once the send queue is empty (at once if it is).
+  void when_writable(std::function<void()> ready);
+  [[nodiscard]] bool backlogged() const { return !send_queue_.empty(); }
+  [[nodiscard]] const LinkStats& stats() const { return stats_; }
+  [[nodiscard]] const LinkOptions& options() const { return options_; }
+
+ private:
+  void wait_readable();
+  void drain_receive();
+  void wait_writable();
+  bool try_send(Locator locator, wire::Bytes datagram);
+  [[nodiscard]] bool is_own_echo(const sockaddr_in6& from) const;
+  [[nodiscard]] sockaddr_in6 group_address(Locator locator) const;
+
+  boost::asio::io_context& io_;
+  LinkOptions options_;
+  unsigned if_index_{0};
+  int recv_fd_{-1};
+  int send_fd_{-1};
+  std::uint16_t send_port_{0};
+  std::vector<std::array<std::uint8_t, 16>> local_addresses_;
+  boost::asio::posix::stream_descriptor recv_watch_;
+  boost::asio::posix::stream_descriptor send_watch_;
+  Receiver on_datagram_;
+  BatchDone on_batch_done_;
+  std::vector<std::vector<std::byte>> rx_buffers_;
+  std::set<Locator> joined_;
+  struct Pending {
+    Locator locator;
+    wire::Buffer bytes;
+  };
+  std::deque<Pending> send_queue_;
+  std::vector<std::function<void()>> writable_waiters_;
+  bool write_wait_armed_{false};
+  LinkStats stats_;
+};
+
+}  // namespace ilnp::io

@@ -1,0 +1,45 @@
+// Drives a core Node in real time: feeds it datagrams and timeouts from Asio,
+// performs the actions it returns, and re-arms one timer. The same loop as the
+// simulator's, with sockets instead of simulated segments.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "ilnp/core/node/node.hpp"
+#include "ilnp/io/multicast_link.hpp"
+
+namespace ilnp::io {
+
+class NodeDriver {
+ public:
+  using DeliverHandler = std::function<void(const Deliver&)>;
+
+  NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link);
+
+  void start();
+  // Binds a transport port; datagrams for it go to `handler`.
+  bool bind(Port port, DeliverHandler handler);
+  SendStatus send_to_host(Port source_port, const std::string& hostname, Port destination_port, wire::Bytes data);
+  SendStatus send_to(Port source_port, Ilv destination, Port destination_port, wire::Bytes data);
+
+  [[nodiscard]] Node& node() { return node_; }
+  [[nodiscard]] MulticastLink& link() { return link_; }
+
+ private:
+  void drain_actions();
+  void rearm_timer();
+
+  boost::asio::io_context& io_;
+  Node& node_;
+  MulticastLink& link_;
+  boost::asio::steady_timer timer_;
+  Instant armed_for_{kNever};
+  std::map<Port, DeliverHandler> handlers_;
+};
+
+}  // namespace ilnp::io

@@ -1,0 +1,25 @@
+// The prototype's applications, run on a Runtime: heartbeat and experiment.
+#pragma once
+
+#include "runtime.hpp"
+
+namespace ilnp::apps {
+
+// An application attached to a runtime; destroying it detaches it.
+struct Application {
+  virtual ~Application() = default;
+};
+
+// Once a second sends "<timestamp> | <hostname>" to the remote (if any) and
+// prints a line per message sent or received.
+[[nodiscard]] std::unique_ptr<Application> attach_heartbeat(Runtime& runtime);
+
+// Sends numbered 1396-byte datagrams every wait_time for run_time, then
+// sequence 0; a receiver counts them. Prints one JSON summary as its last line.
+// Stops the runtime when it is done.
+[[nodiscard]] std::unique_ptr<Application> attach_experiment(Runtime& runtime);
+
+// "[host/loc:nid%via]:port" as the prototype prints endpoints.
+[[nodiscard]] std::string endpoint_text(const std::string& host, Ilv ilv, std::optional<Locator> via, Port port);
+
+}  // namespace ilnp::apps

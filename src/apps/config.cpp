@@ -1,0 +1,272 @@
+// One table of keys drives --help, defaults and validation, so they cannot
+// disagree. Values are kept as text until validated here.
+#include "config.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <net/if.h>
+
+#include "ilnp/core/wire/messages.hpp"
+#include "ini_file.hpp"
+
+namespace po = boost::program_options;
+
+namespace ilnp::apps {
+
+namespace {
+
+struct KeySpec {
+  const char* key;
+  const char* default_value;  // nullptr: no default
+  const char* help;
+};
+
+constexpr KeySpec kKeys[] = {
+    {"link.mcast_port", "10000", "UDP port that every node binds (1-65535)"},
+    {"link.mcast_interface", nullptr, "network interface to join locator groups on (required), e.g. eth0"},
+    {"link.buffer_size", "1440", "largest datagram in bytes, header included (80-65487)"},
+    {"link.loopback", "true", "also hear nodes on this host (needed when several nodes share one host)"},
+    {"link.log", "false", "link log: true (=info), false (=warn) or error|warn|info|debug"},
+    {"network.locators", nullptr,
+     "locators (required): 'a, b' joins both; 'a-b-c' moves through a, b, c (e.g. 0:0:0:a-0:0:0:b)"},
+    {"network.nid", nullptr, "64-bit node identifier as four hex groups, e.g. ffff:0:0:a (default: random)"},
+    {"network.default_hop_limit", "3", "hop limit of datagrams this node sends (1-255)"},
+    {"network.backwards_learning_ttl", "30", "seconds a learned route lives without confirmation"},
+    {"network.active_unicast_session_ttl", "30", "seconds a correspondent counts as active (for locator updates)"},
+    {"network.move_time", "20", "seconds between moves of a mobile node"},
+    {"network.handoff_time", "10", "seconds old and new locators overlap in a move (0: hard handoff)"},
+    {"network.loc_update_retries", "3", "locator update retransmissions before giving up"},
+    {"network.loc_update_retry_wait_time", "1", "seconds between locator update retransmissions"},
+    {"network.log", "false", "network log: true (=info), false (=warn) or error|warn|info|debug"},
+    {"transport.log", "false", "transport log: true (=info), false (=warn) or a level"},
+    {"discovery.hostname", nullptr, "this node's name in discovery (default: the machine's host name)"},
+    {"discovery.wait_time", "30", "seconds between solicitations (names live 3 x wait_time)"},
+    {"discovery.log", "false", "discovery log: true (=info), false (=warn) or a level"},
+    {"application.port", nullptr, "transport port the application binds (1-65535)"},
+    {"application.remote_hostname", nullptr, "host the application sends to"},
+    {"application.remote_port", nullptr, "port the application sends to (1-65535)"},
+    {"application.run_time", nullptr, "seconds the experiment runs (default: until stopped)"},
+    {"application.wait_time", "0.1", "experiment: seconds between datagrams (0: as fast as possible)"},
+    {"application.print_datagrams", "true", "experiment: print one line per datagram sent or received"},
+    {"application.log", "false", "application log: true (=info), false (=warn) or a level"},
+    {"log.file", nullptr, "append logs to this file instead of standard error"},
+};
+
+// Spellings found in the prototype's code and README.
+const std::map<std::string, std::string> kAliases = {
+    {"network.active_uncast_session_ttl", "network.active_unicast_session_ttl"},
+};
+
+class Values {
+ public:
+  void set(const std::string& key, std::string value, std::string origin) {
+    values_[key] = {std::move(value), std::move(origin)};
+  }
+  [[nodiscard]] std::optional<std::string> get(const std::string& key) const {
+    if (auto it = values_.find(key); it != values_.end()) return it->second.first;
+    for (const auto& spec : kKeys)
+      if (key == spec.key && spec.default_value) return std::string(spec.default_value);
+    return std::nullopt;
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    auto it = values_.find(key);
+    auto origin = it == values_.end() ? std::string("default") : it->second.second;
+    throw ConfigError(origin + ": " + key + ": " + problem);
+  }
+
+  std::uint64_t integer(const std::string& key, std::uint64_t min, std::uint64_t max) const {
+    auto text = *get(key);
+    std::size_t used = 0;
+    unsigned long long v = 0;
+    try {
+      v = std::stoull(text, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || text[0] == '-')
+      fail(key, "'" + text + "' is not a whole number");
+    if (v < min || v > max)
+      fail(key, std::to_string(v) + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + ")");
+    return v;
+  }
+  double seconds(const std::string& key, double min, double max) const {
+    auto text = *get(key);
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(v)) fail(key, "'" + text + "' is not a number of seconds");
+    if (v < min || v > max)
+      fail(key, text + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + " s)");
+    return v;
+  }
+  bool boolean(const std::string& key) const {
+    auto v = lower(*get(key));
+    if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
+    if (v == "false" || v == "no" || v == "off" || v == "0") return false;
+    fail(key, "'" + v + "' is not true or false");
+  }
+  Level level(const std::string& key) const {
+    auto v = lower(*get(key));
+    if (auto l = parse_level(v)) return *l;
+    if (v == "true" || v == "yes" || v == "on" || v == "1") return Level::info;
+    if (v == "false" || v == "no" || v == "off" || v == "0") return Level::warn;
+    fail(key, "'" + v + "' is not true, false or one of error|warn|info|debug");
+  }
+
+ private:
+  static std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  }
+  std::map<std::string, std::pair<std::string, std::string>> values_;
+};
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\n");
+  auto e = s.find_last_not_of(" \t\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values) {
+  const std::string key = "network.locators";
+  auto text = values.get(key);
+  if (!text || trim(*text).empty()) values.fail(key, "no locators given (e.g. locators = 0:0:0:a)");
+  std::vector<std::vector<Locator>> cycle;
+  std::size_t start = 0;
+  for (;;) {
+    auto dash = text->find('-', start);
+    auto set_text = text->substr(start, dash == std::string::npos ? std::string::npos : dash - start);
+    std::vector<Locator> set;
+    std::size_t s = 0;
+    for (;;) {
+      auto comma = set_text.find(',', s);
+      auto item = trim(set_text.substr(s, comma == std::string::npos ? std::string::npos : comma - s));
+      auto loc = Locator::parse(item);
+      if (!loc) values.fail(key, "'" + item + "' is not a locator (four groups of 1-4 hex digits, e.g. 0:0:0:a)");
+      if (*loc == kAllNodes) values.fail(key, "'" + item + "' is the all-nodes locator and cannot be joined");
+      if (std::find(set.begin(), set.end(), *loc) != set.end()) values.fail(key, "'" + item + "' is listed twice");
+      set.push_back(*loc);
+      if (comma == std::string::npos) break;
+      s = comma + 1;
+    }
+    if (set.size() > wire::kMaxUpdateLocators)
+      values.fail(key, "a locator set may hold at most " + std::to_string(wire::kMaxUpdateLocators) + " locators");
+    cycle.push_back(std::move(set));
+    if (dash == std::string::npos) break;
+    start = dash + 1;
+  }
+  return cycle;
+}
+
+Duration to_duration(double s) { return seconds_f(s); }
+
+std::string machine_hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "ilnp-node";
+  return buf;
+}
+
+}  // namespace
+
+po::options_description config_options() {
+  po::options_description desc("Configuration keys (in an INI file as [section] key = value, or --section.key=value)");
+  for (const auto& spec : kKeys) {
+    auto* value = po::value<std::string>()->value_name("VALUE");
+    if (spec.default_value) value->default_value(spec.default_value);
+    desc.add_options()(spec.key, value, spec.help);
+  }
+  return desc;
+}
+
+Config load_config(const std::optional<std::string>& file,
+                   const std::vector<std::pair<std::string, std::string>>& command_line) {
+  Values values;
+  Config config;
+  auto known = [](const std::string& key) {
+    return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const KeySpec& s) { return key == s.key; });
+  };
+  if (file) {
+    try {
+      for (auto& entry : read_ini_file(*file)) {
+        auto key = entry.key;
+        if (auto alias = kAliases.find(key); alias != kAliases.end()) key = alias->second;
+        auto origin = *file + ":" + std::to_string(entry.line);
+        if (!known(key)) {
+          config.warnings.push_back(origin + ": unknown key '" + entry.key + "' ignored");
+          continue;
+        }
+        values.set(key, entry.value, origin);
+      }
+    } catch (const IniError& e) {
+      throw ConfigError(e.what());
+    }
+  }
+  for (const auto& [key, value] : command_line) values.set(key, value, "command line --" + key);
+
+  auto& node = config.node;
+  auto& link = config.link;
+  link.port = static_cast<std::uint16_t>(values.integer("link.mcast_port", 1, 65535));
+  auto interface = values.get("link.mcast_interface");
+  if (!interface || interface->empty()) values.fail("link.mcast_interface", "no interface given (e.g. eth0)");
+  if (::if_nametoindex(interface->c_str()) == 0)
+    values.fail("link.mcast_interface", "no network interface named '" + *interface + "' on this machine");
+  link.interface = *interface;
+  link.buffer_size = values.integer("link.buffer_size", wire::kHeaderSize + wire::kTransportHeaderSize + 36, 65487);
+  link.loopback = values.boolean("link.loopback");
+  link.uid = static_cast<std::uint32_t>(::getuid() % 65536);
+
+  node.locator_cycle = parse_locator_cycle(values);
+  if (auto nid = values.get("network.nid")) {
+    auto parsed = Nid::parse(*nid);
+    if (!parsed) values.fail("network.nid", "'" + *nid + "' is not a NID (four groups of 1-4 hex digits)");
+    if (parsed->value == 0) values.fail("network.nid", "NID 0 is reserved for 'all nodes'");
+    node.nid = *parsed;
+  }
+  node.hop_limit = static_cast<std::uint8_t>(values.integer("network.default_hop_limit", 1, 255));
+  node.buffer_size = link.buffer_size;
+  node.backwards_learning_ttl = to_duration(values.seconds("network.backwards_learning_ttl", 0.1, 86400));
+  node.active_session_ttl = to_duration(values.seconds("network.active_unicast_session_ttl", 0.1, 86400));
+  auto move_time = values.seconds("network.move_time", 0.1, 86400);
+  auto handoff_time = values.seconds("network.handoff_time", 0, 86400);
+  if (handoff_time >= move_time)
+    values.fail("network.handoff_time", "must be shorter than network.move_time (" + std::to_string(move_time) + " s)");
+  node.move_time = to_duration(move_time);
+  node.handoff_time = to_duration(handoff_time);
+  node.loc_update_retries = static_cast<unsigned>(values.integer("network.loc_update_retries", 0, 100));
+  node.loc_update_retry_wait_time = to_duration(values.seconds("network.loc_update_retry_wait_time", 0.01, 3600));
+  node.discovery_wait_time = to_duration(values.seconds("discovery.wait_time", 0.1, 86400));
+  node.hostname = values.get("discovery.hostname").value_or(machine_hostname());
+  if (node.hostname.empty() || node.hostname.size() > wire::kMaxHostnameBytes ||
+      !wire::is_clean_utf8(node.hostname))
+    values.fail("discovery.hostname", "must be 1-255 bytes of UTF-8 without control characters");
+
+  auto& app = config.application;
+  if (values.get("application.port")) app.port = static_cast<Port>(values.integer("application.port", 1, 65535));
+  app.remote_hostname = values.get("application.remote_hostname").value_or("");
+  if (!app.remote_hostname.empty()) {
+    if (!values.get("application.remote_port"))
+      values.fail("application.remote_port", "required when application.remote_hostname is set");
+    app.remote_port = static_cast<Port>(values.integer("application.remote_port", 1, 65535));
+  }
+  if (values.get("application.run_time")) app.run_time = values.seconds("application.run_time", 0, 1e9);
+  app.wait_time = values.seconds("application.wait_time", 0, 3600);
+  app.print_datagrams = values.boolean("application.print_datagrams");
+
+  const std::pair<Layer, const char*> log_keys[] = {{Layer::link, "link.log"},
+                                                     {Layer::network, "network.log"},
+                                                     {Layer::transport, "transport.log"},
+                                                     {Layer::discovery, "discovery.log"},
+                                                     {Layer::application, "application.log"}};
+  for (auto [layer, key] : log_keys) config.log_levels[static_cast<std::size_t>(layer)] = values.level(key);
+  config.log_file = values.get("log.file").value_or("");
+  return config;
+}
+
+}  // namespace ilnp::apps

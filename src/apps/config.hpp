@@ -1,0 +1,50 @@
+// The program's configuration: every key of the prototype's INI files, each
+// also settable as --section.key on the command line (which wins). Validates
+// every value and names the file, the key and the problem when refusing one.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/program_options/options_description.hpp>
+
+#include "ilnp/core/log.hpp"
+#include "ilnp/core/node/node_config.hpp"
+#include "ilnp/io/multicast_link.hpp"
+
+namespace ilnp::apps {
+
+struct ApplicationConfig {
+  std::optional<Port> port;
+  std::string remote_hostname;
+  Port remote_port{0};
+  std::optional<double> run_time;  // seconds
+  double wait_time{0.1};           // seconds between datagrams (experiment)
+  bool print_datagrams{true};      // one line per datagram, like the prototype
+};
+
+struct Config {
+  NodeConfig node;
+  io::LinkOptions link;
+  ApplicationConfig application;
+  Logger::Thresholds log_levels{};
+  std::string log_file;  // empty: standard error
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> warnings;
+};
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Every option with its default and meaning, for --help and parsing.
+[[nodiscard]] boost::program_options::options_description config_options();
+
+// Builds the configuration from an optional INI file and command-line options
+// (already parsed as "section.key" -> value). Throws ConfigError.
+[[nodiscard]] Config load_config(const std::optional<std::string>& file,
+                                 const std::vector<std::pair<std::string, std::string>>& command_line);
+
+}  // namespace ilnp::apps

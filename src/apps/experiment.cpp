@@ -1,0 +1,141 @@
+// The throughput experiment. Sending is paced against the start time (not by
+// sleeping between datagrams), never bursts to catch up after an outage, and
+// waits for the link's send queue instead of overrunning it.
+#include <sodium.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "applications.hpp"
+#include "experiment_stats.hpp"
+#include "ilnp/io/clock.hpp"
+
+namespace ilnp::apps {
+
+namespace {
+
+constexpr std::size_t kBurst = 32;
+constexpr Duration kMaxLag = std::chrono::milliseconds(100);
+constexpr Duration kRetryUnreachable = std::chrono::milliseconds(100);
+constexpr int kStopCopies = 3;
+
+std::uint64_t read_sequence(wire::Bytes data) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < data.size(); ++i) v = (v << 8) | std::to_integer<std::uint8_t>(data[i]);
+  return v;
+}
+
+class Experiment final : public Application {
+ public:
+  explicit Experiment(Runtime& rt) : rt_(rt), app_(rt.config().application), timer_(rt.io()) {
+    payload_.resize(rt.config().node.max_transport_data());
+    randombytes_buf(payload_.data(), payload_.size());
+    wait_ = seconds_f(app_.wait_time);
+  }
+
+  void start() {
+    if (app_.port && !rt_.driver().bind(*app_.port, [this](const Deliver& d) { on_receive(d); }))
+      throw std::runtime_error("application.port " + std::to_string(*app_.port) + " is already bound");
+    rt_.on_stop([this] { finish(); });
+    if (!app_.remote_hostname.empty()) return schedule(io::now());
+    if (!app_.port && app_.run_time) {  // a router: just run for run_time
+      timer_.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(seconds_f(*app_.run_time)));
+      timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) rt_.stop();
+      });
+    }
+  }
+
+ private:
+  void schedule(Instant at) {
+    timer_.expires_after(std::max(at - io::now(), Duration{0}));
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) send_due();
+    });
+  }
+
+  void send_due() {
+    auto now = io::now();
+    if (started_ && app_.run_time && now - *started_ >= seconds_f(*app_.run_time)) return send_stop();
+    if (rt_.driver().link().backlogged()) return rt_.driver().link().when_writable([this] { send_due(); });
+    for (std::size_t i = 0; i < kBurst && next_due_ <= now; ++i) {
+      if (!send_one(next_sequence_)) return schedule(now + kRetryUnreachable);
+      if (!started_) started_ = next_due_ = now;
+      ++next_sequence_;
+      next_due_ += wait_;
+    }
+    if (wait_ == Duration{0}) return boost::asio::post(rt_.io(), [this] { send_due(); });
+    // After an outage, skip ahead instead of bursting to catch up.
+    if (now - next_due_ > kMaxLag) next_due_ = now;
+    schedule(next_due_);
+  }
+
+  bool send_one(std::uint64_t sequence) {
+    for (int i = 0; i < 8; ++i) payload_[static_cast<std::size_t>(i)] = static_cast<std::byte>(sequence >> (56 - 8 * i));
+    std::size_t size = sequence == 0 ? 8 : payload_.size();
+    auto status = rt_.driver().send_to_host(app_.port.value_or(0), app_.remote_hostname, app_.remote_port,
+                                            wire::Bytes(payload_.data(), size));
+    if (status != SendStatus::sent) {
+      auto problem = "Network Exception: " + std::string(to_string(status)) + " for '" + app_.remote_hostname + "'";
+      if (problem != last_problem_) rt_.print(problem);
+      last_problem_ = problem;
+      return false;
+    }
+    last_problem_.clear();
+    if (sequence != 0) stats_.on_sent(size);
+    if (app_.print_datagrams)
+      rt_.print(io::wall_clock_text() + " <- " + app_.remote_hostname + " " + std::to_string(size) + " " +
+                std::to_string(sequence));
+    return true;
+  }
+
+  void send_stop() {
+    // Sequence 0 tells the receiver to stop; a few copies survive a lossy link.
+    for (int i = 0; i < kStopCopies; ++i) send_one(0);
+    rt_.stop();
+  }
+
+  void on_receive(const Deliver& d) {
+    auto now = io::now();
+    if (!started_) started_ = now;
+    last_receive_ = now;
+    auto sequence = read_sequence(d.data);
+    if (app_.print_datagrams)
+      rt_.print(io::wall_clock_text() + " -> " + d.source.to_string() + "%" + d.arrival.to_string() + " " +
+                std::to_string(d.data.size()) + " " + std::to_string(sequence));
+    if (sequence == 0) {
+      if (app_.remote_hostname.empty() && d.data.size() == 8) rt_.stop();
+      return;
+    }
+    stats_.on_received(sequence, d.data.size());
+  }
+
+  void finish() {
+    auto end = app_.remote_hostname.empty() && last_receive_ ? *last_receive_ : io::now();
+    double duration = started_ ? to_seconds(end - *started_) : 0.0;
+    rt_.print("Total bytes: " + std::to_string(stats_.bytes_total()));
+    rt_.print(stats_.json(duration));
+  }
+
+  Runtime& rt_;
+  const ApplicationConfig& app_;
+  boost::asio::steady_timer timer_;
+  wire::Buffer payload_;
+  Duration wait_{};
+  std::uint64_t next_sequence_{1};
+  Instant next_due_{};
+  std::optional<Instant> started_;
+  std::optional<Instant> last_receive_;
+  ExperimentStats stats_;
+  std::string last_problem_;
+};
+
+}  // namespace
+
+std::unique_ptr<Application> attach_experiment(Runtime& runtime) {
+  auto experiment = std::make_unique<Experiment>(runtime);
+  experiment->start();
+  return experiment;
+}
+
+}  // namespace ilnp::apps

@@ -1,0 +1,86 @@
+// Wiring of one real-time node. Counters are logged at exit so that a run
+// always ends with what was dropped and why.
+#include "runtime.hpp"
+
+#include <fcntl.h>
+#include <sodium.h>
+
+#include <system_error>
+
+#include "ilnp/io/clock.hpp"
+
+namespace ilnp::apps {
+
+namespace {
+std::uint64_t random_u64() {
+  std::uint64_t v = 0;
+  randombytes_buf(&v, sizeof v);
+  return v;
+}
+}  // namespace
+
+Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGINT, SIGTERM) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  int log_fd = 2;
+  if (!config_.log_file.empty()) {
+    log_fd = ::open(config_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) throw std::system_error(errno, std::generic_category(), "log.file '" + config_.log_file + "'");
+  }
+  log_ = std::make_unique<io::LogWriter>(log_fd);
+  for (const auto& w : config_.warnings) log(Layer::application, Level::warn, w);
+
+  auto& nc = config_.node;
+  if (nc.nid.value == 0) {
+    do nc.nid = Nid{random_u64()};
+    while (nc.nid.value == 0);
+    log(Layer::network, Level::info, "no network.nid configured: using random NID " + nc.nid.to_string());
+  }
+  Logger logger([this](Layer layer, Level level, std::string_view text) { log(layer, level, std::string(text)); },
+                config_.log_levels);
+  node_ = std::make_unique<Node>(nc, config_.seed.value_or(random_u64()), std::move(logger));
+  link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
+  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_);
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log(Layer::application, Level::info, "received signal " + std::to_string(signal) + ", stopping");
+    stop();
+  });
+}
+
+Runtime::~Runtime() = default;
+
+void Runtime::log(Layer layer, Level level, const std::string& text) {
+  if (level > config_.log_levels[static_cast<std::size_t>(layer)]) return;
+  log_->write(io::wall_clock_text() + " " + config_.node.hostname + " " + std::string(to_string(layer)) + " " +
+              std::string(to_string(level)) + ": " + text);
+}
+
+int Runtime::run() {
+  log(Layer::application, Level::info,
+      "node " + config_.node.hostname + " nid " + config_.node.nid.to_string() + " on interface " +
+          config_.link.interface + " port " + std::to_string(config_.link.port));
+  driver_->start();
+  io_.run();
+  return 0;
+}
+
+void Runtime::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (stop_hook_) stop_hook_();
+  const auto& s = node_->stats();
+  std::string summary = "stopping: in " + std::to_string(s.datagrams_in) + " out " + std::to_string(s.datagrams_out) +
+                        " forwarded " + std::to_string(s.forwarded) + " delivered " + std::to_string(s.delivered);
+  for (std::size_t i = 0; i < kDropReasonCount; ++i)
+    if (s.drops[i]) summary += " " + std::string(to_string(static_cast<DropReason>(i))) + "=" + std::to_string(s.drops[i]);
+  const auto& ls = link_->stats();
+  summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
+             " send_queue_drops=" + std::to_string(ls.send_queue_drops);
+  // Always written, whatever the log levels: a run ends with what was dropped and why.
+  log_->write(io::wall_clock_text() + " " + config_.node.hostname + " application info: " + summary);
+  out_.flush();
+  log_->flush();
+  io_.stop();
+}
+
+}  // namespace ilnp::apps

@@ -1,0 +1,55 @@
+// Everything a subcommand needs to run one node in real time: the event loop,
+// the link, the driver, log and output writers, and clean shutdown on
+// SIGINT/SIGTERM. Applications attach to it; it knows none of them.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "config.hpp"
+#include "ilnp/core/node/node.hpp"
+#include "ilnp/io/log_writer.hpp"
+#include "ilnp/io/multicast_link.hpp"
+#include "ilnp/io/node_driver.hpp"
+
+namespace ilnp::apps {
+
+class Runtime {
+ public:
+  explicit Runtime(Config config);
+  ~Runtime();
+
+  // Runs until stop() or a signal; returns the exit code.
+  int run();
+  void stop();
+  // Called once when the node stops (signal or stop()), before the summary.
+  void on_stop(std::function<void()> hook) { stop_hook_ = std::move(hook); }
+
+  // A line on standard output, written off the event loop.
+  void print(std::string line) { out_.write(std::move(line)); }
+  void log(Layer layer, Level level, const std::string& text);
+
+  [[nodiscard]] boost::asio::io_context& io() { return io_; }
+  [[nodiscard]] io::NodeDriver& driver() { return *driver_; }
+  [[nodiscard]] Node& node() { return *node_; }
+  [[nodiscard]] const Config& config() const { return config_; }
+  [[nodiscard]] io::LogWriter& out() { return out_; }
+
+ private:
+  Config config_;
+  boost::asio::io_context io_;
+  io::LogWriter out_{1};
+  std::unique_ptr<io::LogWriter> log_;
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<io::MulticastLink> link_;
+  std::unique_ptr<io::NodeDriver> driver_;
+  boost::asio::signal_set signals_;
+  std::function<void()> stop_hook_;
+  bool stopped_{false};
+};
+
+}  // namespace ilnp::apps

@@ -1,0 +1,78 @@
+// Backwards learning with TTLs. A route the node is sending along does not
+// lapse at ttl (the prototype's one-way-flow outage); it is kept while a
+// refresh is solicited, up to keep_alive_limit.
+#include "ilnp/core/forwarding/route_table.hpp"
+
+#include <algorithm>
+
+namespace ilnp::forwarding {
+
+bool RouteTable::learn(Locator destination, Locator via, Instant now) {
+  auto it = routes_.find(destination);
+  if (it == routes_.end()) {
+    if (routes_.size() >= kMaxRoutes) evict_oldest();
+    routes_.emplace(destination, Route{destination, via, now, Instant{}});
+    next_deadline_ = std::min(next_deadline_, now + ttl_);
+    return true;
+  }
+  bool changed = it->second.via != via;
+  it->second.via = via;
+  it->second.learned = now;
+  return changed;
+}
+
+std::optional<Locator> RouteTable::lookup(Locator destination, Instant now) {
+  auto it = routes_.find(destination);
+  if (it == routes_.end()) return std::nullopt;
+  auto& r = it->second;
+  auto age = now - r.learned;
+  if (age >= keep_alive_limit_ || (age >= ttl_ && !in_use(r, now))) return std::nullopt;
+  r.used = now;
+  return r.via;
+}
+
+std::size_t RouteTable::forget_via(Locator via) {
+  return std::erase_if(routes_, [via](const auto& entry) { return entry.second.via == via; });
+}
+
+std::vector<Route> RouteTable::expire(Instant now) {
+  std::vector<Route> gone;
+  if (now < next_deadline_) return gone;
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    const auto& r = it->second;
+    auto age = now - r.learned;
+    if (age >= keep_alive_limit_ || (age >= ttl_ && !in_use(r, now))) {
+      gone.push_back(r);
+      it = routes_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  recompute_deadline(now);
+  return gone;
+}
+
+std::vector<Route> RouteTable::needing_refresh(Instant now) const {
+  std::vector<Route> out;
+  for (const auto& [destination, r] : routes_)
+    if (now - r.learned >= ttl_ && in_use(r, now)) out.push_back(r);
+  return out;
+}
+
+void RouteTable::evict_oldest() {
+  auto oldest = std::min_element(routes_.begin(), routes_.end(), [](const auto& a, const auto& b) {
+    return std::max(a.second.learned, a.second.used) < std::max(b.second.learned, b.second.used);
+  });
+  if (oldest != routes_.end()) routes_.erase(oldest);
+}
+
+void RouteTable::recompute_deadline(Instant now) {
+  next_deadline_ = kNever;
+  for (const auto& [destination, r] : routes_) {
+    // The earliest future instant at which this route's state can change.
+    for (auto t : {r.learned + ttl_, r.used + ttl_, r.learned + keep_alive_limit_})
+      if (t > now) next_deadline_ = std::min(next_deadline_, t);
+  }
+}
+
+}  // namespace ilnp::forwarding

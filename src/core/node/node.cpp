@@ -1,0 +1,247 @@
+// The per-packet decision (deliver, forward, flood, drop) and the timers of
+// discovery and route expiry. Wire layouts stay in core/wire; tables in their
+// own modules; this file only composes them.
+#include "ilnp/core/node/node.hpp"
+
+#include <algorithm>
+
+namespace ilnp {
+
+namespace {
+constexpr Duration kAskInterval = std::chrono::seconds(1);
+
+std::string describe(const wire::Header& h) {
+  return "from " + h.source.to_string() + " to " + h.destination.to_string() +
+         " next_header=" + std::to_string(h.next_header) + " hop_limit=" + std::to_string(h.hop_limit);
+}
+}  // namespace
+
+std::string_view to_string(SendStatus s) {
+  switch (s) {
+    case SendStatus::sent: return "sent";
+    case SendStatus::no_route: return "no route";
+    case SendStatus::unknown_host: return "unknown host";
+    case SendStatus::too_large: return "too large";
+    case SendStatus::port_unbound: return "port not bound";
+  }
+  return "?";
+}
+
+Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger)
+    : config_(std::move(config)),
+      rng_(rng_seed),
+      log_(std::move(logger)),
+      routes_(config_.backwards_learning_ttl, 3 * config_.backwards_learning_ttl),
+      names_(3 * config_.discovery_wait_time),
+      solicit_(config_.discovery_wait_time) {}
+
+void Node::start(Instant now) {
+  if (!config_.locator_cycle.empty())
+    for (auto l : config_.locator_cycle.front()) join(l);
+  solicit_.start(now);
+}
+
+void Node::join(Locator l) {
+  if (!is_active(l)) active_.push_back(l);
+  if (linked_.insert(l).second) {
+    actions_.emplace_back(Join{l});
+    log_.log(Layer::network, Level::info, [&] { return "joined locator " + l.to_string(); });
+  }
+}
+
+bool Node::is_active(Locator l) const { return std::find(active_.begin(), active_.end(), l) != active_.end(); }
+
+void Node::drop(DropReason reason, const wire::Header* header, Locator arrival) {
+  stats_.count(reason);
+  log_.log(Layer::network, Level::debug, [&] {
+    return "dropped datagram on " + arrival.to_string() + " (" + std::string(to_string(reason)) + ")" +
+           (header ? " " + describe(*header) : std::string());
+  });
+}
+
+void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
+  ++stats_.datagrams_in;
+  stats_.bytes_in += datagram.size();
+  auto decoded = wire::decode_header(datagram, config_.buffer_size);
+  if (!decoded) return drop(decoded.error(), nullptr, arrival);
+  const auto& h = *decoded;
+  if (h.source.nid == config_.nid) return drop(DropReason::own_packet, &h, arrival);
+  // During a soft handoff the old link still delivers: accept only what is
+  // addressed to it, so the overlap does not produce duplicates.
+  bool active_link = is_active(arrival);
+  if (!active_link && h.destination.locator != arrival) return drop(DropReason::not_joined, &h, arrival);
+
+  if (active_link && !is_active(h.source.locator) && h.source.locator != kAllNodes) {
+    if (routes_.learn(h.source.locator, arrival, now))
+      log_.log(Layer::network, Level::info, [&] {
+        return "learned route to " + h.source.locator.to_string() + " via " + arrival.to_string();
+      });
+  }
+
+  bool for_us = h.destination.nid == config_.nid || h.destination.locator == kAllNodes;
+  if (!for_us) return forward(h, arrival, datagram, now);
+
+  auto payload = datagram.subspan(wire::kHeaderSize);
+  switch (static_cast<wire::NextHeader>(h.next_header)) {
+    case wire::NextHeader::discovery: return receive_discovery(h, arrival, datagram, now);
+    case wire::NextHeader::locator_update: return receive_locator_update(h, arrival, payload, now);
+    case wire::NextHeader::transport: return receive_transport(h, arrival, payload);
+  }
+  drop(DropReason::unknown_next_header, &h, arrival);
+}
+
+void Node::forward(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {
+  // Every node on a link sees every packet sent on it; the destination's own
+  // link is served by the link itself.
+  if (h.destination.locator == arrival) return drop(DropReason::same_link, &h, arrival);
+  auto via = is_active(h.destination.locator) ? h.destination.locator : routes_.lookup(h.destination.locator, now);
+  if (!via) return drop(DropReason::no_route, &h, arrival);
+  if (*via == arrival) return drop(DropReason::same_link, &h, arrival);
+  if (h.hop_limit == 0) return drop(DropReason::hop_limit_exceeded, &h, arrival);
+  wire::Buffer copy(datagram.begin(), datagram.end());
+  copy[wire::kHopLimitOffset] = static_cast<std::byte>(h.hop_limit - 1);
+  ++stats_.forwarded;
+  ++stats_.datagrams_out;
+  stats_.bytes_out += copy.size();
+  log_.log(Layer::network, Level::debug,
+           [&] { return "forwarded " + describe(h) + " from " + arrival.to_string() + " to " + via->to_string(); });
+  actions_.emplace_back(Transmit{*via, std::move(copy)});
+}
+
+void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {
+  if (!is_active(arrival)) return drop(DropReason::not_joined, &h, arrival);
+  auto payload = datagram.subspan(wire::kHeaderSize);
+  auto message = wire::decode_discovery(payload);
+  if (!message) return drop(message.error(), &h, arrival);
+  Ilv ilv{message->locator, message->nid};
+  if (names_.learn(message->hostname, ilv, now))
+    log_.log(Layer::discovery, Level::info,
+             [&] { return "learned name " + message->hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
+  if (message->solicitation) {
+    solicit_.heard_solicitation(now);
+    for (auto l : active_) send_discovery(l, false);
+  }
+  // Flood the message through this node's other links so names cross routers.
+  if (h.hop_limit == 0 || !floods_.first_sighting(h.source.nid.value, payload, now)) {
+    if (active_.size() > 1) stats_.count(h.hop_limit == 0 ? DropReason::hop_limit_exceeded : DropReason::duplicate_flood);
+    return;
+  }
+  for (auto l : active_) {
+    if (l == arrival) continue;
+    wire::Buffer copy(datagram.begin(), datagram.end());
+    copy[wire::kHopLimitOffset] = static_cast<std::byte>(h.hop_limit - 1);
+    ++stats_.datagrams_out;
+    stats_.bytes_out += copy.size();
+    actions_.emplace_back(Transmit{l, std::move(copy)});
+  }
+}
+
+void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
+  auto message = wire::decode_locator_update(payload);
+  if (!message) return drop(message.error(), &h, arrival);
+  if (message->is_ack) return;  // acknowledgements matter only to a moving node
+  auto host = names_.rebind(h.source.nid, message->locators, now);
+  log_.log(Layer::network, Level::info, [&] {
+    return "locator update from " + (host ? *host : h.source.nid.to_string()) + ": now at " +
+           message->locators.front().to_string();
+  });
+  // Acknowledge to the first new locator, through the link it came on.
+  auto ack = wire::encode_locator_update(wire::LocatorUpdate{true, {}});
+  transmit(arrival, Ilv{message->locators.front(), h.source.nid}, wire::NextHeader::locator_update, ack);
+}
+
+void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload) {
+  auto segment = wire::decode_transport(payload);
+  if (!segment) return drop(segment.error(), &h, arrival);
+  if (!bound_.contains(segment->destination_port)) return drop(DropReason::port_unbound, &h, arrival);
+  ++stats_.delivered;
+  actions_.emplace_back(Deliver{segment->destination_port, h.source, segment->source_port, h.destination, arrival,
+                                wire::Buffer(segment->data.begin(), segment->data.end())});
+}
+
+void Node::transmit(Locator link, Ilv destination, wire::NextHeader next_header, wire::Bytes payload) {
+  wire::Header h;
+  h.next_header = static_cast<std::uint8_t>(next_header);
+  h.hop_limit = config_.hop_limit;
+  h.source = Ilv{link, config_.nid};
+  h.destination = destination;
+  auto bytes = wire::encode_packet(h, payload);
+  ++stats_.datagrams_out;
+  stats_.bytes_out += bytes.size();
+  actions_.emplace_back(Transmit{link, std::move(bytes)});
+}
+
+void Node::send_discovery(Locator link, bool solicitation) {
+  auto payload = wire::encode_discovery(wire::Discovery{config_.nid, link, solicitation, config_.hostname});
+  ++(solicitation ? stats_.solicitations_sent : stats_.advertisements_sent);
+  transmit(link, Ilv{kAllNodes, Nid{0}}, wire::NextHeader::discovery, payload);
+}
+
+void Node::ask_for_routes(Instant now) {
+  if (now < earliest_ask_) return;
+  earliest_ask_ = now + kAskInterval;
+  solicit_.solicit_soon(now);
+}
+
+bool Node::bind(Port port) { return bound_.insert(port).second; }
+void Node::unbind(Port port) { bound_.erase(port); }
+
+SendStatus Node::send_to(Instant now, Port source_port, Ilv destination, Port destination_port, wire::Bytes data) {
+  if (data.size() > config_.max_transport_data()) {
+    stats_.count(DropReason::payload_too_large);
+    return SendStatus::too_large;
+  }
+  auto via = is_active(destination.locator) ? destination.locator : routes_.lookup(destination.locator, now);
+  if (!via) {
+    stats_.count(DropReason::no_route);
+    ask_for_routes(now);
+    return SendStatus::no_route;
+  }
+  auto segment = wire::encode_transport(source_port, destination_port, data);
+  transmit(*via, destination, wire::NextHeader::transport, segment);
+  return SendStatus::sent;
+}
+
+SendStatus Node::send_to_host(Instant now, Port source_port, const std::string& hostname, Port destination_port,
+                              wire::Bytes data) {
+  auto ilv = names_.resolve(hostname, now);
+  if (!ilv) {
+    stats_.count(DropReason::unknown_host);
+    ask_for_routes(now);
+    return SendStatus::unknown_host;
+  }
+  return send_to(now, source_port, *ilv, destination_port, data);
+}
+
+void Node::handle_timeout(Instant now) {
+  for (const auto& r : routes_.expire(now))
+    log_.log(Layer::network, Level::info,
+             [&] { return "expired route to " + r.destination.to_string() + " via " + r.via.to_string(); });
+  for (const auto& e : names_.expire(now))
+    log_.log(Layer::discovery, Level::info, [&] { return "expired name " + e.hostname + " at " + e.ilv.to_string(); });
+  if (now >= next_route_refresh_ || now >= routes_.next_deadline()) {
+    next_route_refresh_ = kNever;
+    if (!routes_.needing_refresh(now).empty()) {
+      // Routes in use outlive their ttl only while we keep asking.
+      ask_for_routes(now);
+      next_route_refresh_ = now + kAskInterval;
+    }
+  }
+  if (now >= solicit_.next_due() && solicit_.on_solicit_due(now, rng_)) {
+    for (auto l : active_) send_discovery(l, true);
+    log_.log(Layer::discovery, Level::debug, [&] { return std::string("sent solicitations"); });
+  }
+}
+
+std::optional<Action> Node::poll_action() {
+  if (actions_.empty()) return std::nullopt;
+  std::optional<Action> a(std::in_place, std::move(actions_.front()));
+  actions_.pop_front();
+  return a;
+}
+
+Instant Node::next_timeout() const {
+  return std::min({solicit_.next_due(), routes_.next_deadline(), names_.next_deadline(), next_route_refresh_});
+}
+
+}  // namespace ilnp

@@ -1,0 +1,218 @@
+// Socket setup follows PROTOCOL-FACTS "Link layer". Receiving drains the socket
+// with recvmmsg after Asio reports it readable: one system call per batch.
+#include "ilnp/io/multicast_link.hpp"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "ilnp/core/wire/group.hpp"
+
+namespace ilnp::io {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+
+template <class T>
+void set_option(int fd, int level, int name, T value, const char* what) {
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) fail(std::string("setsockopt ") + what);
+}
+
+int open_udp6() {
+  int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) fail("socket(AF_INET6, SOCK_DGRAM)");
+  return fd;
+}
+
+std::array<std::uint8_t, 16> to_array(const in6_addr& a) {
+  std::array<std::uint8_t, 16> out{};
+  std::memcpy(out.data(), &a, 16);
+  return out;
+}
+
+}  // namespace
+
+MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
+    : io_(io), options_(std::move(options)), recv_watch_(io), send_watch_(io) {
+  if_index_ = ::if_nametoindex(options_.interface.c_str());
+  if (if_index_ == 0) fail("interface '" + options_.interface + "'");
+
+  recv_fd_ = open_udp6();
+  recv_watch_.assign(recv_fd_);
+  set_option(recv_fd_, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+  set_option(recv_fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+  // Only the groups this socket joined, not every group joined on the host.
+  set_option(recv_fd_, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL");
+  set_option(recv_fd_, SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
+  sockaddr_in6 bind_addr{};
+  bind_addr.sin6_family = AF_INET6;
+  bind_addr.sin6_port = htons(options_.port);
+  bind_addr.sin6_addr = in6addr_any;
+  if (::bind(recv_fd_, reinterpret_cast<sockaddr*>(&bind_addr), sizeof bind_addr) != 0)
+    fail("bind [::]:" + std::to_string(options_.port));
+
+  send_fd_ = open_udp6();
+  send_watch_.assign(send_fd_);
+  set_option(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_IF, static_cast<int>(if_index_), "IPV6_MULTICAST_IF");
+  set_option(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1, "IPV6_MULTICAST_HOPS");
+  set_option(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, options_.loopback ? 1 : 0, "IPV6_MULTICAST_LOOP");
+  set_option(send_fd_, SOL_SOCKET, SO_SNDBUF, 4 << 20, "SO_SNDBUF");
+  sockaddr_in6 any{};
+  any.sin6_family = AF_INET6;
+  if (::bind(send_fd_, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0) fail("bind send socket");
+  socklen_t len = sizeof any;
+  if (::getsockname(send_fd_, reinterpret_cast<sockaddr*>(&any), &len) != 0) fail("getsockname");
+  send_port_ = ntohs(any.sin6_port);
+
+  ifaddrs* addrs = nullptr;
+  if (::getifaddrs(&addrs) == 0) {
+    for (auto* a = addrs; a; a = a->ifa_next)
+      if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET6)
+        local_addresses_.push_back(to_array(reinterpret_cast<sockaddr_in6*>(a->ifa_addr)->sin6_addr));
+    ::freeifaddrs(addrs);
+  }
+  rx_buffers_.assign(kBatch, std::vector<std::byte>(options_.buffer_size + 1));
+}
+
+MulticastLink::~MulticastLink() = default;  // the descriptors close the sockets
+
+sockaddr_in6 MulticastLink::group_address(Locator locator) const {
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_port = htons(options_.port);
+  auto group = wire::group_for(locator, options_.uid);
+  std::memcpy(&a.sin6_addr, group.data(), 16);
+  a.sin6_scope_id = if_index_;
+  return a;
+}
+
+void MulticastLink::join(Locator locator) {
+  ipv6_mreq req{};
+  req.ipv6mr_multiaddr = group_address(locator).sin6_addr;
+  req.ipv6mr_interface = if_index_;
+  set_option(recv_fd_, IPPROTO_IPV6, IPV6_JOIN_GROUP, req, "IPV6_JOIN_GROUP");
+  joined_.insert(locator);
+}
+
+void MulticastLink::leave(Locator locator) {
+  if (!joined_.erase(locator)) return;
+  ipv6_mreq req{};
+  req.ipv6mr_multiaddr = group_address(locator).sin6_addr;
+  req.ipv6mr_interface = if_index_;
+  set_option(recv_fd_, IPPROTO_IPV6, IPV6_LEAVE_GROUP, req, "IPV6_LEAVE_GROUP");
+}
+
+void MulticastLink::start(Receiver on_datagram, BatchDone on_batch_done) {
+  on_datagram_ = std::move(on_datagram);
+  on_batch_done_ = std::move(on_batch_done);
+  wait_readable();
+}
+
+void MulticastLink::wait_readable() {
+  recv_watch_.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](boost::system::error_code ec) {
+    if (ec) return;  // cancelled at shutdown
+    drain_receive();
+    wait_readable();
+  });
+}
+
+bool MulticastLink::is_own_echo(const sockaddr_in6& from) const {
+  if (ntohs(from.sin6_port) != send_port_) return false;
+  auto source = to_array(from.sin6_addr);
+  for (const auto& a : local_addresses_)
+    if (a == source) return true;
+  return false;
+}
+
+void MulticastLink::drain_receive() {
+  std::array<mmsghdr, kBatch> msgs{};
+  std::array<iovec, kBatch> iovs{};
+  std::array<sockaddr_in6, kBatch> from{};
+  std::array<std::array<char, CMSG_SPACE(sizeof(in6_pktinfo))>, kBatch> control{};
+  // Bounded work per wakeup keeps timers and the send path fair.
+  for (int round = 0; round < 8; ++round) {
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      iovs[i] = iovec{rx_buffers_[i].data(), rx_buffers_[i].size()};
+      msgs[i].msg_hdr = msghdr{};
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_control = control[i].data();
+      msgs[i].msg_hdr.msg_controllen = control[i].size();
+    }
+    int n = ::recvmmsg(recv_fd_, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) break;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+      ++stats_.received;
+      if (is_own_echo(from[i])) {
+        ++stats_.own_echoes;
+        continue;
+      }
+      std::optional<Locator> arrival;
+      for (auto* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+        if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO) continue;
+        in6_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        arrival = wire::locator_of_group(to_array(info.ipi6_addr), options_.uid);
+      }
+      if (!arrival) {
+        ++stats_.foreign_group;
+        continue;
+      }
+      on_datagram_(*arrival, wire::Bytes(rx_buffers_[i].data(), msgs[i].msg_len));
+    }
+    on_batch_done_();
+    if (static_cast<std::size_t>(n) < kBatch) break;
+  }
+}
+
+bool MulticastLink::try_send(Locator locator, wire::Bytes datagram) {
+  auto to = group_address(locator);
+  auto n = ::sendto(send_fd_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  if (n >= 0) {
+    ++stats_.sent;
+    return true;
+  }
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return false;
+  ++stats_.send_errors;  // e.g. the interface went down: the datagram is lost
+  return true;
+}
+
+void MulticastLink::send(Locator locator, wire::Bytes datagram) {
+  if (send_queue_.empty() && try_send(locator, datagram)) return;
+  if (send_queue_.size() >= kMaxSendQueue) {
+    ++stats_.send_queue_drops;
+    return;
+  }
+  send_queue_.push_back(Pending{locator, wire::Buffer(datagram.begin(), datagram.end())});
+  wait_writable();
+}
+
+void MulticastLink::wait_writable() {
+  if (write_wait_armed_) return;
+  write_wait_armed_ = true;
+  send_watch_.async_wait(boost::asio::posix::descriptor_base::wait_write, [this](boost::system::error_code ec) {
+    write_wait_armed_ = false;
+    if (ec) return;
+    while (!send_queue_.empty() && try_send(send_queue_.front().locator, send_queue_.front().bytes))
+      send_queue_.pop_front();
+    if (!send_queue_.empty()) return wait_writable();
+    auto waiters = std::move(writable_waiters_);
+    writable_waiters_.clear();
+    for (auto& w : waiters) w();
+  });
+}
+
+void MulticastLink::when_writable(std::function<void()> ready) {
+  if (send_queue_.empty()) return ready();
+  writable_waiters_.push_back(std::move(ready));
+}
+
+}  // namespace ilnp::io

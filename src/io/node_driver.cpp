@@ -1,0 +1,80 @@
+// One input, then drain every action, then re-arm the timer only if the
+// node's deadline moved.
+#include "ilnp/io/node_driver.hpp"
+
+#include "ilnp/io/clock.hpp"
+
+namespace ilnp::io {
+
+namespace {
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+}  // namespace
+
+NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link)
+    : io_(io), node_(node), link_(link), timer_(io) {}
+
+void NodeDriver::start() {
+  link_.start([this](Locator arrival, wire::Bytes datagram) { node_.handle_datagram(now(), arrival, datagram); },
+              [this] { drain_actions(); });
+  node_.start(now());
+  drain_actions();
+}
+
+bool NodeDriver::bind(Port port, DeliverHandler handler) {
+  if (!node_.bind(port)) return false;
+  handlers_[port] = std::move(handler);
+  return true;
+}
+
+SendStatus NodeDriver::send_to_host(Port source_port, const std::string& hostname, Port destination_port,
+                                    wire::Bytes data) {
+  auto status = node_.send_to_host(now(), source_port, hostname, destination_port, data);
+  drain_actions();
+  return status;
+}
+
+SendStatus NodeDriver::send_to(Port source_port, Ilv destination, Port destination_port, wire::Bytes data) {
+  auto status = node_.send_to(now(), source_port, destination, destination_port, data);
+  drain_actions();
+  return status;
+}
+
+void NodeDriver::drain_actions() {
+  while (auto action = node_.poll_action()) {
+    std::visit(Overloaded{
+                   [this](const Transmit& t) { link_.send(t.link, t.bytes); },
+                   [this](const Join& j) { link_.join(j.link); },
+                   [this](const Leave& l) { link_.leave(l.link); },
+                   [this](const Deliver& d) {
+                     if (auto h = handlers_.find(d.port); h != handlers_.end()) h->second(d);
+                   },
+               },
+               *action);
+  }
+  rearm_timer();
+}
+
+void NodeDriver::rearm_timer() {
+  auto deadline = node_.next_timeout();
+  if (deadline == armed_for_) return;
+  armed_for_ = deadline;
+  if (deadline == kNever) {
+    timer_.cancel();
+    return;
+  }
+  auto delay = deadline - now();
+  timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::max(delay, Duration{0})));
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;  // re-armed or cancelled
+    armed_for_ = kNever;
+    node_.handle_timeout(now());
+    drain_actions();
+  });
+}
+
+}  // namespace ilnp::io

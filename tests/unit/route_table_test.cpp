@@ -1,0 +1,80 @@
+// Backwards learning, expiry and keep-alive of routes in use, with injected time.
+#include <gtest/gtest.h>
+
+#include "ilnp/core/forwarding/route_table.hpp"
+
+namespace ilnp {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr Locator A{0xa}, B{0xb}, X{0x99};
+
+TEST(RouteTable, LearnsAndExpiresAfterTtl) {
+  forwarding::RouteTable t(30s, 90s);
+  Instant t0{};
+  EXPECT_TRUE(t.learn(X, A, t0));
+  EXPECT_FALSE(t.learn(X, A, t0 + 1s));  // a confirmation, not news
+  EXPECT_TRUE(t.learn(X, B, t0 + 2s));   // moved to another link
+  EXPECT_TRUE(t.expire(t0 + 31s).empty());
+  auto gone = t.expire(t0 + 32s);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].destination, X);
+  EXPECT_FALSE(t.lookup(X, t0 + 33s));
+}
+
+TEST(RouteTable, RouteInUseOutlivesTtlWhileRefreshIsAskedFor) {
+  forwarding::RouteTable t(30s, 90s);
+  Instant t0{};
+  t.learn(X, A, t0);
+  for (auto s = 1s; s < 60s; s += 1s) ASSERT_EQ(t.lookup(X, t0 + s), A) << s.count();
+  EXPECT_TRUE(t.expire(t0 + 60s).empty());
+  EXPECT_EQ(t.needing_refresh(t0 + 60s).size(), 1u);
+  t.learn(X, A, t0 + 61s);  // the refresh arrived
+  EXPECT_TRUE(t.needing_refresh(t0 + 62s).empty());
+}
+
+TEST(RouteTable, KeepAliveHasAHardLimit) {
+  forwarding::RouteTable t(30s, 90s);
+  Instant t0{};
+  t.learn(X, A, t0);
+  for (auto s = 1s; s < 90s; s += 1s) ASSERT_TRUE(t.lookup(X, t0 + s));
+  EXPECT_FALSE(t.lookup(X, t0 + 90s));
+  EXPECT_EQ(t.expire(t0 + 90s).size(), 1u);
+}
+
+TEST(RouteTable, UnusedRouteLapsesAtTtl) {
+  forwarding::RouteTable t(30s, 90s);
+  t.learn(X, A, Instant{});
+  EXPECT_FALSE(t.lookup(X, Instant{} + 30s));
+}
+
+TEST(RouteTable, ForgetViaDropsRoutesThroughALeftLink) {
+  forwarding::RouteTable t(30s, 90s);
+  t.learn(X, A, Instant{});
+  t.learn(Locator{0x98}, B, Instant{});
+  EXPECT_EQ(t.forget_via(A), 1u);
+  EXPECT_FALSE(t.lookup(X, Instant{} + 1s));
+  EXPECT_TRUE(t.lookup(Locator{0x98}, Instant{} + 1s));
+}
+
+TEST(RouteTable, SizeIsCappedByEvictingTheOldest) {
+  forwarding::RouteTable t(30s, 90s);
+  Instant t0{};
+  for (std::uint64_t i = 0; i < forwarding::RouteTable::kMaxRoutes + 10; ++i)
+    t.learn(Locator{1000 + i}, A, t0 + std::chrono::milliseconds(i));
+  EXPECT_EQ(t.routes().size(), forwarding::RouteTable::kMaxRoutes);
+  EXPECT_FALSE(t.routes().contains(Locator{1000}));
+  EXPECT_TRUE(t.routes().contains(Locator{1000 + forwarding::RouteTable::kMaxRoutes + 9}));
+}
+
+TEST(RouteTable, NextDeadlineNeverLiesLate) {
+  forwarding::RouteTable t(30s, 90s);
+  Instant t0{};
+  t.learn(X, A, t0);
+  EXPECT_LE(t.next_deadline(), t0 + 30s);
+  t.expire(t0 + 30s);
+  EXPECT_EQ(t.next_deadline(), kNever);
+}
+
+}  // namespace
+}  // namespace ilnp
