@@ -32,6 +32,7 @@ enum class DropReason : std::size_t {
   same_link,
   port_unbound,
   duplicate_flood,
+  handoff_duplicate,
   unknown_host,
   payload_too_large,
   count_,
@@ -46,7 +47,7 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
       "truncated_locator_update", "bad_locator_update_flag", "bad_locator_update_length",
       "too_many_locators",  "truncated_transport",     "unknown_next_header", "own_packet",
       "not_joined",         "no_route",                "hop_limit_exceeded", "same_link",
-      "port_unbound",       "duplicate_flood",         "unknown_host",       "payload_too_large",
+      "port_unbound",       "duplicate_flood",         "handoff_duplicate",  "unknown_host",       "payload_too_large",
   };
   return names[static_cast<std::size_t>(r)];
 }

@@ -9,6 +9,10 @@ namespace ilnp {
 
 namespace {
 constexpr Duration kAskInterval = std::chrono::seconds(1);
+constexpr Duration kFloodWindow = std::chrono::seconds(2);
+// Both copies of a datagram in a handoff arrive within a few link delays;
+// SCTP's retransmissions (RTO >= 1 s) are never mistaken for copies.
+constexpr Duration kHandoffCopyWindow = std::chrono::milliseconds(500);
 
 std::string describe(const wire::Header& h) {
   return "from " + h.source.to_string() + " to " + h.destination.to_string() +
@@ -32,12 +36,18 @@ Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger)
       rng_(rng_seed),
       log_(std::move(logger)),
       routes_(config_.backwards_learning_ttl, 3 * config_.backwards_learning_ttl),
+      floods_(kFloodWindow),
+      handoff_copies_(kHandoffCopyWindow),
       names_(3 * config_.discovery_wait_time),
-      solicit_(config_.discovery_wait_time) {}
+      solicit_(config_.discovery_wait_time),
+      correspondents_(config_.active_session_ttl),
+      peer_bindings_(3 * config_.discovery_wait_time),
+      updates_(config_.loc_update_retries, config_.loc_update_retry_wait_time) {}
 
 void Node::start(Instant now) {
   if (!config_.locator_cycle.empty())
     for (auto l : config_.locator_cycle.front()) join(l);
+  if (config_.locator_cycle.size() > 1) next_move_ = now + config_.move_time;
   solicit_.start(now);
 }
 
@@ -85,7 +95,7 @@ void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
   switch (static_cast<wire::NextHeader>(h.next_header)) {
     case wire::NextHeader::discovery: return receive_discovery(h, arrival, datagram, now);
     case wire::NextHeader::locator_update: return receive_locator_update(h, arrival, payload, now);
-    case wire::NextHeader::transport: return receive_transport(h, arrival, payload);
+    case wire::NextHeader::transport: return receive_transport(h, arrival, payload, now);
   }
   drop(DropReason::unknown_next_header, &h, arrival);
 }
@@ -139,21 +149,40 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
 void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
   auto message = wire::decode_locator_update(payload);
   if (!message) return drop(message.error(), &h, arrival);
-  if (message->is_ack) return;  // acknowledgements matter only to a moving node
+  if (message->is_ack) {
+    if (auto rtt = updates_.acknowledged(h.source.nid, now)) {
+      ++stats_.updates_acknowledged;
+      log_.log(Layer::network, Level::info, [&] {
+        return "locator update acknowledged by " + h.source.to_string() + " after " +
+               std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()) + " us";
+      });
+    }
+    return;
+  }
+  // Idempotent: a retransmitted update rebinds to the same locators again.
+  ++stats_.updates_received;
   auto host = names_.rebind(h.source.nid, message->locators, now);
+  peer_bindings_.bind(h.source.nid, message->locators, now);
+  correspondents_.relocate(h.source.nid, message->locators.front());
   log_.log(Layer::network, Level::info, [&] {
-    return "locator update from " + (host ? *host : h.source.nid.to_string()) + ": now at " +
-           message->locators.front().to_string();
+    std::string list;
+    for (auto l : message->locators) list += (list.empty() ? "" : ",") + l.to_string();
+    return "locator update from " + (host ? *host + " " : std::string()) + h.source.nid.to_string() + ": now at " + list;
   });
   // Acknowledge to the first new locator, through the link it came on.
   auto ack = wire::encode_locator_update(wire::LocatorUpdate{true, {}});
   transmit(arrival, Ilv{message->locators.front(), h.source.nid}, wire::NextHeader::locator_update, ack);
 }
 
-void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload) {
+void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
   auto segment = wire::decode_transport(payload);
   if (!segment) return drop(segment.error(), &h, arrival);
   if (!bound_.contains(segment->destination_port)) return drop(DropReason::port_unbound, &h, arrival);
+  // With several links, one datagram can reach us twice (directly and through
+  // a router): deliver the first copy only.
+  if (linked_.size() > 1 && !handoff_copies_.first_sighting(h.source.nid.value, payload, now))
+    return drop(DropReason::handoff_duplicate, &h, arrival);
+  correspondents_.touch(h.source, now);
   ++stats_.delivered;
   actions_.emplace_back(Deliver{segment->destination_port, h.source, segment->source_port, h.destination, arrival,
                                 wire::Buffer(segment->data.begin(), segment->data.end())});
@@ -191,6 +220,7 @@ SendStatus Node::send_to(Instant now, Port source_port, Ilv destination, Port de
     stats_.count(DropReason::payload_too_large);
     return SendStatus::too_large;
   }
+  destination.locator = peer_bindings_.locator_for(destination, now);
   auto via = is_active(destination.locator) ? destination.locator : routes_.lookup(destination.locator, now);
   if (!via) {
     stats_.count(DropReason::no_route);
@@ -199,6 +229,7 @@ SendStatus Node::send_to(Instant now, Port source_port, Ilv destination, Port de
   }
   auto segment = wire::encode_transport(source_port, destination_port, data);
   transmit(*via, destination, wire::NextHeader::transport, segment);
+  correspondents_.touch(destination, now);
   return SendStatus::sent;
 }
 
@@ -214,6 +245,9 @@ SendStatus Node::send_to_host(Instant now, Port source_port, const std::string& 
 }
 
 void Node::handle_timeout(Instant now) {
+  if (now >= leave_at_) leave_old_locators();
+  if (now >= next_move_) on_move_due(now);
+  send_due_updates(now);
   for (const auto& r : routes_.expire(now))
     log_.log(Layer::network, Level::info,
              [&] { return "expired route to " + r.destination.to_string() + " via " + r.via.to_string(); });
@@ -241,7 +275,8 @@ std::optional<Action> Node::poll_action() {
 }
 
 Instant Node::next_timeout() const {
-  return std::min({solicit_.next_due(), routes_.next_deadline(), names_.next_deadline(), next_route_refresh_});
+  return std::min({solicit_.next_due(), routes_.next_deadline(), names_.next_deadline(), next_route_refresh_,
+                   next_move_, leave_at_, updates_.next_deadline()});
 }
 
 }  // namespace ilnp

@@ -12,9 +12,12 @@
 
 #include "ilnp/core/discovery/name_cache.hpp"
 #include "ilnp/core/discovery/solicit_schedule.hpp"
-#include "ilnp/core/forwarding/flood_filter.hpp"
+#include "ilnp/core/forwarding/duplicate_filter.hpp"
 #include "ilnp/core/forwarding/route_table.hpp"
 #include "ilnp/core/log.hpp"
+#include "ilnp/core/mobility/correspondents.hpp"
+#include "ilnp/core/mobility/peer_bindings.hpp"
+#include "ilnp/core/mobility/update_sender.hpp"
 #include "ilnp/core/node/actions.hpp"
 #include "ilnp/core/node/node_config.hpp"
 #include "ilnp/core/node/stats.hpp"
@@ -31,8 +34,12 @@ class Node {
  public:
   Node(NodeConfig config, std::uint64_t rng_seed, Logger logger = {});
 
-  // Joins the first locator set and starts discovery.
+  // Joins the first locator set, starts discovery and the move schedule.
   void start(Instant now);
+  // Moves to a new locator set now: joins and advertises the new locators,
+  // sends locator updates to active correspondents, and leaves the old ones
+  // after handoff_time (at once when it is 0: a hard handoff).
+  void move_to(Instant now, std::vector<Locator> locators);
   // A datagram that arrived on the link of `arrival`.
   void handle_datagram(Instant now, Locator arrival, wire::Bytes datagram);
   // Called at or after next_timeout().
@@ -53,6 +60,9 @@ class Node {
   [[nodiscard]] const std::vector<Locator>& active_locators() const { return active_; }
   [[nodiscard]] const forwarding::RouteTable& routes() const { return routes_; }
   [[nodiscard]] const discovery::NameCache& names() const { return names_; }
+  [[nodiscard]] const std::set<Locator>& linked_locators() const { return linked_; }
+  [[nodiscard]] const mobility::Correspondents& correspondents() const { return correspondents_; }
+  [[nodiscard]] const mobility::UpdateSender& pending_updates() const { return updates_; }
   [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const {
     return names_.resolve(hostname, now);
   }
@@ -65,10 +75,14 @@ class Node {
   void forward(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_discovery(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_locator_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
-  void receive_transport(const wire::Header& header, Locator arrival, wire::Bytes payload);
+  void receive_transport(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void send_discovery(Locator link, bool solicitation);
   void transmit(Locator link, Ilv destination, wire::NextHeader next_header, wire::Bytes payload);
   void join(Locator l);
+  void leave(Locator l);
+  void leave_old_locators();
+  void send_due_updates(Instant now);
+  void on_move_due(Instant now);
   void ask_for_routes(Instant now);
 
   NodeConfig config_;
@@ -78,9 +92,17 @@ class Node {
   std::vector<Locator> active_;  // the current locator set (sending, discovery)
   std::set<Locator> linked_;     // groups joined on the link (active + leaving)
   forwarding::RouteTable routes_;
-  forwarding::FloodFilter floods_;
+  forwarding::DuplicateFilter floods_;
+  forwarding::DuplicateFilter handoff_copies_;
   discovery::NameCache names_;
   discovery::SolicitSchedule solicit_;
+  mobility::Correspondents correspondents_;
+  mobility::PeerBindings peer_bindings_;
+  mobility::UpdateSender updates_;
+  std::size_t cycle_index_{0};
+  Instant next_move_{kNever};
+  Instant leave_at_{kNever};
+  std::vector<Locator> leaving_;
   Instant next_route_refresh_{kNever};
   Instant earliest_ask_{};
   std::set<Port> bound_;

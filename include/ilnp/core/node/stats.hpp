@@ -17,6 +17,11 @@ struct Stats {
   std::uint64_t delivered{0};
   std::uint64_t solicitations_sent{0};
   std::uint64_t advertisements_sent{0};
+  std::uint64_t moves{0};
+  std::uint64_t updates_sent{0};
+  std::uint64_t updates_acknowledged{0};
+  std::uint64_t updates_given_up{0};
+  std::uint64_t updates_received{0};
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
   [[nodiscard]] std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }

@@ -1,5 +1,7 @@
-// Remembers recently re-flooded discovery messages so that routers joined to
-// the same locators do not bounce them back and forth until the hop limit.
+// Remembers fingerprints of recent packets for a short window. Used to stop
+// routers bouncing re-flooded discovery messages until the hop limit runs out,
+// and to suppress the second copy of a datagram during a soft handoff (once
+// directly on the new link, once through a router on the old one).
 #pragma once
 
 #include <cstdint>
@@ -11,12 +13,13 @@
 
 namespace ilnp::forwarding {
 
-class FloodFilter {
+class DuplicateFilter {
  public:
   static constexpr std::size_t kMaxEntries = 1024;
-  static constexpr Duration kWindow = std::chrono::seconds(2);
 
-  // True the first time a message is seen within the window.
+  explicit DuplicateFilter(Duration window) : window_(window) {}
+
+  // True the first time (source, payload) is seen within the window.
   bool first_sighting(std::uint64_t source_nid, wire::Bytes payload, Instant now);
 
  private:
@@ -24,6 +27,7 @@ class FloodFilter {
     std::uint64_t key;
     Instant seen;
   };
+  Duration window_;
   std::deque<Entry> order_;
   std::unordered_set<std::uint64_t> keys_;
 };

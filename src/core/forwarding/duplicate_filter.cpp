@@ -1,6 +1,6 @@
-// FNV-1a over the source NID and payload is enough: a collision only costs
-// one skipped re-flood, and the message floods again on the next round.
-#include "ilnp/core/forwarding/flood_filter.hpp"
+// FNV-1a over the source NID and payload is enough: a collision costs one
+// suppressed copy inside a window of at most a few seconds.
+#include "ilnp/core/forwarding/duplicate_filter.hpp"
 
 namespace ilnp::forwarding {
 
@@ -12,8 +12,8 @@ std::uint64_t fingerprint(std::uint64_t source_nid, wire::Bytes payload) {
 }
 }  // namespace
 
-bool FloodFilter::first_sighting(std::uint64_t source_nid, wire::Bytes payload, Instant now) {
-  while (!order_.empty() && (now - order_.front().seen >= kWindow || order_.size() >= kMaxEntries)) {
+bool DuplicateFilter::first_sighting(std::uint64_t source_nid, wire::Bytes payload, Instant now) {
+  while (!order_.empty() && (now - order_.front().seen >= window_ || order_.size() >= kMaxEntries)) {
     keys_.erase(order_.front().key);
     order_.pop_front();
   }

@@ -1,0 +1,58 @@
+// Retransmission schedule of locator updates (PROTOCOL-FACTS "Locator update").
+#include "ilnp/core/mobility/update_sender.hpp"
+
+#include <algorithm>
+
+namespace ilnp::mobility {
+
+void UpdateSender::begin(const std::vector<std::pair<Ilv, Locator>>& peers_and_vias, Instant now) {
+  pending_.clear();
+  for (const auto& [peer, via] : peers_and_vias) pending_[peer.nid] = PendingUpdate{peer, via, 0, now, now};
+}
+
+std::vector<PendingUpdate> UpdateSender::due(Instant now) {
+  std::vector<PendingUpdate> out;
+  for (auto& [nid, p] : pending_) {
+    if (p.next_send > now || p.sends > retries_) continue;
+    ++p.sends;
+    p.next_send = now + retry_wait_;
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<PendingUpdate> UpdateSender::given_up(Instant now) {
+  std::vector<PendingUpdate> out;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.sends > retries_ && it->second.next_send <= now) {
+      out.push_back(it->second);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
+
+void UpdateSender::postpone(Nid nid, Instant retry_at) {
+  auto it = pending_.find(nid);
+  if (it == pending_.end()) return;
+  --it->second.sends;
+  it->second.next_send = retry_at;
+}
+
+std::optional<Duration> UpdateSender::acknowledged(Nid nid, Instant now) {
+  auto it = pending_.find(nid);
+  if (it == pending_.end()) return std::nullopt;
+  auto rtt = now - it->second.first_sent;
+  pending_.erase(it);
+  return rtt;
+}
+
+Instant UpdateSender::next_deadline() const {
+  Instant next = kNever;
+  for (const auto& [nid, p] : pending_) next = std::min(next, p.next_send);
+  return next;
+}
+
+}  // namespace ilnp::mobility
