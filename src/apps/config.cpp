@@ -53,6 +53,8 @@ constexpr KeySpec kKeys[] = {
     {"application.print_datagrams", "true", "experiment: print one line per datagram sent or received"},
     {"application.log", "false", "application log: true (=info), false (=warn) or a level"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
+    {"control.socket", nullptr,
+     "control socket for `ilnp ctl` (default: $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock, /run/ilnp/... for root)"},
 };
 
 // Spellings found in the prototype's code and README.
@@ -266,6 +268,7 @@ Config load_config(const std::optional<std::string>& file,
                                                      {Layer::application, "application.log"}};
   for (auto [layer, key] : log_keys) config.log_levels[static_cast<std::size_t>(layer)] = values.level(key);
   config.log_file = values.get("log.file").value_or("");
+  config.control_socket = values.get("control.socket").value_or("");
   return config;
 }
 

@@ -30,7 +30,8 @@ struct Config {
   io::LinkOptions link;
   ApplicationConfig application;
   Logger::Thresholds log_levels{};
-  std::string log_file;  // empty: standard error
+  std::string log_file;        // empty: standard error
+  std::string control_socket;  // empty: the default path for the hostname
   std::optional<std::uint64_t> seed;
   std::vector<std::string> warnings;
 };

@@ -6,6 +6,8 @@
 
 #include "applications.hpp"
 #include "config.hpp"
+#include "control_commands.hpp"
+#include "ctl.hpp"
 #include "runtime.hpp"
 
 namespace po = boost::program_options;
@@ -18,6 +20,7 @@ Commands:
   node         run an overlay node (a host or a router, as the config says)
   heartbeat    node + heartbeat application: a message a second to the remote
   experiment   node + throughput experiment; ends with a JSON summary line
+  ctl          ask a running node: status, move LOCATORS (ilnp ctl --help)
 
 Every command takes the prototype's INI file (-c) and any key on the command
 line, which wins over the file. `ilnp COMMAND --help` lists every key.
@@ -45,7 +48,12 @@ int run_command(const std::string& command, int argc, char** argv) {
   if (vm.count("config")) file = vm["config"].as<std::string>();
 
   auto config = ilnp::apps::load_config(file, given);
+  auto control_path = config.control_socket.empty()
+                          ? ilnp::apps::default_control_dir() + "/" + config.node.hostname + ".sock"
+                          : config.control_socket;
   ilnp::apps::Runtime runtime(std::move(config));
+  runtime.serve_control(control_path,
+                        [&runtime](const std::string& r) { return ilnp::apps::handle_control_request(runtime, r); });
   std::unique_ptr<ilnp::apps::Application> app;
   if (command == "heartbeat") app = ilnp::apps::attach_heartbeat(runtime);
   if (command == "experiment") app = ilnp::apps::attach_experiment(runtime);
@@ -60,11 +68,12 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string command = argv[1];
-  if (command != "node" && command != "heartbeat" && command != "experiment") {
+  if (command != "node" && command != "heartbeat" && command != "experiment" && command != "ctl") {
     std::cerr << "ilnp: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   }
   try {
+    if (command == "ctl") return ilnp::apps::run_ctl(argc - 1, argv + 1);
     return run_command(command, argc - 1, argv + 1);
   } catch (const ilnp::apps::ConfigError& e) {
     std::cerr << "ilnp " << command << ": configuration error: " << e.what() << "\n";

@@ -49,6 +49,11 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
 
 Runtime::~Runtime() = default;
 
+void Runtime::serve_control(const std::string& path, io::ControlServer::Handler handler) {
+  control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler));
+  log(Layer::application, Level::info, "control socket at " + path);
+}
+
 void Runtime::log(Layer layer, Level level, const std::string& text) {
   if (level > config_.log_levels[static_cast<std::size_t>(layer)]) return;
   log_->write(io::wall_clock_text() + " " + config_.node.hostname + " " + std::string(to_string(layer)) + " " +
@@ -78,6 +83,7 @@ void Runtime::stop() {
              " send_queue_drops=" + std::to_string(ls.send_queue_drops);
   // Always written, whatever the log levels: a run ends with what was dropped and why.
   log_->write(io::wall_clock_text() + " " + config_.node.hostname + " application info: " + summary);
+  control_.reset();  // removes the socket file
   out_.flush();
   log_->flush();
   io_.stop();

@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "ilnp/core/node/node.hpp"
+#include "ilnp/io/control_server.hpp"
 #include "ilnp/io/log_writer.hpp"
 #include "ilnp/io/multicast_link.hpp"
 #include "ilnp/io/node_driver.hpp"
@@ -32,6 +33,8 @@ class Runtime {
   // A line on standard output, written off the event loop.
   void print(std::string line) { out_.write(std::move(line)); }
   void log(Layer layer, Level level, const std::string& text);
+  // Opens the control socket; requests are answered by `handler` on the event loop.
+  void serve_control(const std::string& path, io::ControlServer::Handler handler);
 
   [[nodiscard]] boost::asio::io_context& io() { return io_; }
   [[nodiscard]] io::NodeDriver& driver() { return *driver_; }
@@ -47,6 +50,7 @@ class Runtime {
   std::unique_ptr<Node> node_;
   std::unique_ptr<io::MulticastLink> link_;
   std::unique_ptr<io::NodeDriver> driver_;
+  std::unique_ptr<io::ControlServer> control_;
   boost::asio::signal_set signals_;
   std::function<void()> stop_hook_;
   bool stopped_{false};

@@ -44,6 +44,11 @@ SendStatus NodeDriver::send_to(Port source_port, Ilv destination, Port destinati
   return status;
 }
 
+void NodeDriver::move_to(std::vector<Locator> locators) {
+  node_.move_to(now(), std::move(locators));
+  drain_actions();
+}
+
 void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{

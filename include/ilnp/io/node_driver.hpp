@@ -26,6 +26,7 @@ class NodeDriver {
   bool bind(Port port, DeliverHandler handler);
   SendStatus send_to_host(Port source_port, const std::string& hostname, Port destination_port, wire::Bytes data);
   SendStatus send_to(Port source_port, Ilv destination, Port destination_port, wire::Bytes data);
+  void move_to(std::vector<Locator> locators);
 
   [[nodiscard]] Node& node() { return node_; }
   [[nodiscard]] MulticastLink& link() { return link_; }

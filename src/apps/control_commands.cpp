@@ -1,0 +1,156 @@
+// Text for people, JSON for scripts; both list the same facts.
+#include "control_commands.hpp"
+
+#include <unistd.h>
+
+#include <sstream>
+
+#include "ilnp/io/clock.hpp"
+#include "json_writer.hpp"
+
+namespace ilnp::apps {
+
+namespace {
+
+std::string seconds_text(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", to_seconds(d));
+  return buf;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt) {
+  const auto& s = rt.node().stats();
+  const auto& l = rt.driver().link().stats();
+  std::vector<std::pair<std::string, std::uint64_t>> out = {
+      {"datagrams_in", s.datagrams_in},
+      {"bytes_in", s.bytes_in},
+      {"datagrams_out", s.datagrams_out},
+      {"bytes_out", s.bytes_out},
+      {"forwarded", s.forwarded},
+      {"delivered", s.delivered},
+      {"solicitations_sent", s.solicitations_sent},
+      {"advertisements_sent", s.advertisements_sent},
+      {"moves", s.moves},
+      {"updates_sent", s.updates_sent},
+      {"updates_acknowledged", s.updates_acknowledged},
+      {"updates_given_up", s.updates_given_up},
+      {"updates_received", s.updates_received},
+      {"link_own_echoes", l.own_echoes},
+      {"link_foreign_group", l.foreign_group},
+      {"link_send_errors", l.send_errors},
+      {"link_send_queue_drops", l.send_queue_drops},
+  };
+  for (std::size_t i = 0; i < kDropReasonCount; ++i)
+    out.emplace_back("drop_" + std::string(to_string(static_cast<DropReason>(i))), s.drops[i]);
+  return out;
+}
+
+std::string status_json(Runtime& rt, Instant now) {
+  auto& node = rt.node();
+  JsonWriter j;
+  j.begin_object();
+  j.key("hostname").value(node.config().hostname);
+  j.key("nid").value(node.config().nid.to_string());
+  j.key("active_locators").begin_array();
+  for (auto l : node.active_locators()) j.value(l.to_string());
+  j.end_array();
+  j.key("joined_locators").begin_array();
+  for (auto l : node.linked_locators()) j.value(l.to_string());
+  j.end_array();
+  j.key("routes").begin_array();
+  for (const auto& [dest, r] : node.routes().routes())
+    j.begin_object().key("locator").value(dest.to_string()).key("via").value(r.via.to_string())
+        .key("age_s").value(to_seconds(now - r.learned)).end_object();
+  j.end_array();
+  j.key("names").begin_array();
+  for (const auto& [host, bindings] : node.names().hosts())
+    for (const auto& b : bindings)
+      j.begin_object().key("hostname").value(host).key("ilv").value(b.ilv.to_string())
+          .key("age_s").value(to_seconds(now - b.seen)).end_object();
+  j.end_array();
+  j.key("correspondents").begin_array();
+  for (const auto& [nid, entry] : node.correspondents().all())
+    j.begin_object().key("ilv").value(Ilv{entry.first, nid}.to_string())
+        .key("idle_s").value(to_seconds(now - entry.second)).end_object();
+  j.end_array();
+  j.key("pending_updates").value(static_cast<std::uint64_t>(node.pending_updates().pending().size()));
+  j.key("counters").begin_object();
+  for (const auto& [name, value] : counters(rt)) j.key(name).value(value);
+  j.end_object();
+  j.end_object();
+  return j.str() + "\n";
+}
+
+std::string status_text(Runtime& rt, Instant now) {
+  auto& node = rt.node();
+  std::ostringstream o;
+  o << "node " << node.config().hostname << " nid " << node.config().nid.to_string() << "\n";
+  o << "locators:";
+  for (auto l : node.active_locators()) o << " " << l.to_string();
+  for (auto l : node.linked_locators())
+    if (std::find(node.active_locators().begin(), node.active_locators().end(), l) == node.active_locators().end())
+      o << " " << l.to_string() << " (leaving)";
+  o << "\nroutes:\n";
+  for (const auto& [dest, r] : node.routes().routes())
+    o << "  " << dest.to_string() << " via " << r.via.to_string() << " age " << seconds_text(now - r.learned) << " s\n";
+  o << "names:\n";
+  for (const auto& [host, bindings] : node.names().hosts())
+    for (const auto& b : bindings)
+      o << "  " << host << " at " << b.ilv.to_string() << " age " << seconds_text(now - b.seen) << " s\n";
+  o << "correspondents:\n";
+  for (const auto& [nid, entry] : node.correspondents().all())
+    o << "  " << Ilv{entry.first, nid}.to_string() << " idle " << seconds_text(now - entry.second) << " s\n";
+  o << "counters:";
+  for (const auto& [name, value] : counters(rt))
+    if (value != 0) o << " " << name << "=" << value;
+  o << "\n";
+  return o.str();
+}
+
+std::vector<Locator> parse_locator_set(const std::string& text) {
+  std::vector<Locator> out;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto l = Locator::parse(item);
+    if (!l) throw std::invalid_argument("'" + item + "' is not a locator (e.g. 0:0:0:b)");
+    out.push_back(*l);
+  }
+  if (out.empty()) throw std::invalid_argument("no locators given");
+  return out;
+}
+
+}  // namespace
+
+std::string handle_control_request(Runtime& runtime, const std::string& request) {
+  std::istringstream in(request);
+  std::string command;
+  in >> command;
+  auto now = io::now();
+  if (command == "status") {
+    std::string flag;
+    in >> flag;
+    return flag == "--json" ? status_json(runtime, now) : status_text(runtime, now);
+  }
+  if (command == "move") {
+    std::string set;
+    in >> set;
+    try {
+      auto locators = parse_locator_set(set);
+      runtime.log(Layer::network, Level::info, "control: move to " + set);
+      runtime.driver().move_to(locators);
+      return "moving to " + set + "\n";
+    } catch (const std::invalid_argument& e) {
+      return std::string("error: ") + e.what() + "\n";
+    }
+  }
+  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS)\n";
+}
+
+std::string default_control_dir() {
+  if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/ilnp";
+  if (::getuid() == 0) return "/run/ilnp";
+  return "/tmp/ilnp-" + std::to_string(::getuid());
+}
+
+}  // namespace ilnp::apps
