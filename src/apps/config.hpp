@@ -32,7 +32,6 @@ struct Config {
   Logger::Thresholds log_levels{};
   std::string log_file;        // empty: standard error
   std::string control_socket;  // empty: the default path for the hostname
-  std::optional<std::uint64_t> seed;
   std::vector<std::string> warnings;
 };
 

@@ -37,9 +37,9 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   }
   Logger logger([this](Layer layer, Level level, std::string_view text) { log(layer, level, std::string(text)); },
                 config_.log_levels);
-  node_ = std::make_unique<Node>(nc, config_.seed.value_or(random_u64()), std::move(logger));
+  node_ = std::make_unique<Node>(nc, random_u64(), logger);
   link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
-  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_);
+  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     log(Layer::application, Level::info, "received signal " + std::to_string(signal) + ", stopping");

@@ -2,6 +2,7 @@
 // with recvmmsg after Asio reports it readable: one system call per batch.
 #include "ilnp/io/multicast_link.hpp"
 
+#include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <sys/socket.h>
@@ -90,6 +91,13 @@ sockaddr_in6 MulticastLink::group_address(Locator locator) const {
   std::memcpy(&a.sin6_addr, group.data(), 16);
   a.sin6_scope_id = if_index_;
   return a;
+}
+
+std::string MulticastLink::group_text(Locator locator) const {
+  auto a = group_address(locator);
+  char text[INET6_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET6, &a.sin6_addr, text, sizeof text);
+  return std::string(text) + "%" + options_.interface;
 }
 
 void MulticastLink::join(Locator locator) {

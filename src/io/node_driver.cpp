@@ -15,8 +15,8 @@ template <class... Fs>
 Overloaded(Fs...) -> Overloaded<Fs...>;
 }  // namespace
 
-NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link)
-    : io_(io), node_(node), link_(link), timer_(io) {}
+NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger)
+    : io_(io), node_(node), link_(link), log_(std::move(logger)), timer_(io) {}
 
 void NodeDriver::start() {
   link_.start([this](Locator arrival, wire::Bytes datagram) { node_.handle_datagram(now(), arrival, datagram); },
@@ -53,8 +53,14 @@ void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{
                    [this](const Transmit& t) { link_.send(t.link, t.bytes); },
-                   [this](const Join& j) { link_.join(j.link); },
-                   [this](const Leave& l) { link_.leave(l.link); },
+                   [this](const Join& j) {
+                     link_.join(j.link);
+                     log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
+                   },
+                   [this](const Leave& l) {
+                     link_.leave(l.link);
+                     log_.log(Layer::link, Level::info, [&] { return "left group " + link_.group_text(l.link); });
+                   },
                    [this](const Deliver& d) {
                      if (auto h = handlers_.find(d.port); h != handlers_.end()) h->second(d);
                    },

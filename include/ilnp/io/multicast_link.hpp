@@ -61,6 +61,8 @@ class MulticastLink {
   [[nodiscard]] bool backlogged() const { return !send_queue_.empty(); }
   [[nodiscard]] const LinkStats& stats() const { return stats_; }
   [[nodiscard]] const LinkOptions& options() const { return options_; }
+  // "ff12:0:0:0:0:0:0:a%eth0", for logs.
+  [[nodiscard]] std::string group_text(Locator locator) const;
 
  private:
   void wait_readable();

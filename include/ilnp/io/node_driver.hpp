@@ -19,7 +19,8 @@ class NodeDriver {
  public:
   using DeliverHandler = std::function<void(const Deliver&)>;
 
-  NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link);
+  // `logger` receives the link layer's events (groups joined and left).
+  NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger = {});
 
   void start();
   // Binds a transport port; datagrams for it go to `handler`.
@@ -38,6 +39,7 @@ class NodeDriver {
   boost::asio::io_context& io_;
   Node& node_;
   MulticastLink& link_;
+  Logger log_;
   boost::asio::steady_timer timer_;
   Instant armed_for_{kNever};
   std::map<Port, DeliverHandler> handlers_;
