@@ -13,7 +13,9 @@ namespace ilnp::fuzz {
 // NID ffff:0:0:d ("desktop" in proto/vectors), so captured vectors from
 // alice and bob are neither ours nor addressed to us until a seed says so.
 inline constexpr Nid kRouterNid{0xffff'0000'0000'000dULL};
-// Arrival locators by index: three the router joins, then one it never joins.
+// Arrival locators by index: three the router joins, then one it never joins
+// (it stands for a link being left in a soft handoff: only datagrams addressed
+// to that locator are accepted there).
 // 0:0:0:b is bob's locator in the vectors, so routes to it must be learned.
 inline constexpr std::size_t kJoinedCount = 3;
 inline constexpr std::array<Locator, 4> kArrivals{Locator{0xa}, Locator{0xc}, Locator{0xe}, Locator{0xb}};
