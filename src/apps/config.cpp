@@ -51,6 +51,7 @@ constexpr KeySpec kKeys[] = {
     {"application.run_time", nullptr, "seconds the experiment runs (default: until stopped)"},
     {"application.wait_time", "0.1", "experiment: seconds between datagrams (0: as fast as possible)"},
     {"application.print_datagrams", "true", "experiment: print one line per datagram sent or received"},
+    {"application.progress", "0", "experiment: seconds between progress lines (sent, received, lost); 0: none"},
     {"application.log", "false", "application log: true (=info), false (=warn) or a level"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
     {"control.socket", nullptr,
@@ -260,6 +261,7 @@ Config load_config(const std::optional<std::string>& file,
   if (values.get("application.run_time")) app.run_time = values.seconds("application.run_time", 0, 1e9);
   app.wait_time = values.seconds("application.wait_time", 0, 3600);
   app.print_datagrams = values.boolean("application.print_datagrams");
+  app.progress_interval = values.seconds("application.progress", 0, 3600);
 
   const std::pair<Layer, const char*> log_keys[] = {{Layer::link, "link.log"},
                                                      {Layer::network, "network.log"},

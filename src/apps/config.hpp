@@ -23,6 +23,7 @@ struct ApplicationConfig {
   std::optional<double> run_time;  // seconds
   double wait_time{0.1};           // seconds between datagrams (experiment)
   bool print_datagrams{true};      // one line per datagram, like the prototype
+  double progress_interval{0};     // seconds between progress lines; 0: none
 };
 
 struct Config {

@@ -18,6 +18,8 @@ constexpr std::size_t kBurst = 32;
 constexpr Duration kMaxLag = std::chrono::milliseconds(100);
 constexpr Duration kRetryUnreachable = std::chrono::milliseconds(100);
 constexpr int kStopCopies = 3;
+// A node that both sends and receives waits this long for its peer's stop.
+constexpr auto kPeerStopGrace = std::chrono::seconds(2);
 
 std::uint64_t read_sequence(wire::Bytes data) {
   std::uint64_t v = 0;
@@ -27,7 +29,8 @@ std::uint64_t read_sequence(wire::Bytes data) {
 
 class Experiment final : public Application {
  public:
-  explicit Experiment(Runtime& rt) : rt_(rt), app_(rt.config().application), timer_(rt.io()) {
+  explicit Experiment(Runtime& rt)
+      : rt_(rt), app_(rt.config().application), timer_(rt.io()), progress_timer_(rt.io()) {
     payload_.resize(rt.config().node.max_transport_data());
     randombytes_buf(payload_.data(), payload_.size());
     wait_ = seconds_f(app_.wait_time);
@@ -37,6 +40,7 @@ class Experiment final : public Application {
     if (app_.port && !rt_.driver().bind(*app_.port, [this](const Deliver& d) { on_receive(d); }))
       throw std::runtime_error("application.port " + std::to_string(*app_.port) + " is already bound");
     rt_.on_stop([this] { finish(); });
+    if (app_.progress_interval > 0) report_progress();
     if (!app_.remote_hostname.empty()) return schedule(io::now());
     if (!app_.port && app_.run_time) {  // a router: just run for run_time
       timer_.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(seconds_f(*app_.run_time)));
@@ -92,7 +96,24 @@ class Experiment final : public Application {
   void send_stop() {
     // Sequence 0 tells the receiver to stop; a few copies survive a lossy link.
     for (int i = 0; i < kStopCopies; ++i) send_one(0);
-    rt_.stop();
+    sending_done_ = true;
+    if (!app_.port || peer_stopped_) return rt_.stop();
+    timer_.expires_after(kPeerStopGrace);
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) rt_.stop();
+    });
+  }
+
+  void report_progress() {
+    rt_.print(io::wall_clock_text() + " progress: sent " + std::to_string(stats_.sent()) + " received " +
+              std::to_string(stats_.received()) + " lost " + std::to_string(stats_.lost()) + " duplicates " +
+              std::to_string(stats_.duplicates()) + " longest gap " +
+              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(stats_.longest_gap()).count()) +
+              " ms");
+    progress_timer_.expires_after(seconds_f(app_.progress_interval));
+    progress_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) report_progress();
+    });
   }
 
   void on_receive(const Deliver& d) {
@@ -104,10 +125,12 @@ class Experiment final : public Application {
       rt_.print(io::wall_clock_text() + " -> " + d.source.to_string() + "%" + d.arrival.to_string() + " " +
                 std::to_string(d.data.size()) + " " + std::to_string(sequence));
     if (sequence == 0) {
-      if (app_.remote_hostname.empty() && d.data.size() == 8) rt_.stop();
+      if (d.data.size() != 8) return;
+      peer_stopped_ = true;
+      if (app_.remote_hostname.empty() || sending_done_) rt_.stop();
       return;
     }
-    stats_.on_received(sequence, d.data.size());
+    stats_.on_received(sequence, d.data.size(), now);
   }
 
   void finish() {
@@ -120,6 +143,7 @@ class Experiment final : public Application {
   Runtime& rt_;
   const ApplicationConfig& app_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer progress_timer_;
   wire::Buffer payload_;
   Duration wait_{};
   std::uint64_t next_sequence_{1};
@@ -128,6 +152,8 @@ class Experiment final : public Application {
   std::optional<Instant> last_receive_;
   ExperimentStats stats_;
   std::string last_problem_;
+  bool sending_done_{false};
+  bool peer_stopped_{false};
 };
 
 }  // namespace

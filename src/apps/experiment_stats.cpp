@@ -6,11 +6,13 @@
 
 namespace ilnp::apps {
 
-void ExperimentStats::on_received(std::uint64_t sequence, std::size_t bytes) {
+void ExperimentStats::on_received(std::uint64_t sequence, std::size_t bytes, Instant at) {
   if (sequence == 0 || sequence > kMaxSequence) {
     ++invalid_;
     return;
   }
+  if (last_arrival_) longest_gap_ = std::max(longest_gap_, at - *last_arrival_);
+  last_arrival_ = at;
   bytes_received_ += bytes;
   if (seen_.size() <= sequence) seen_.resize(std::max<std::size_t>(sequence + 1, seen_.size() * 2), false);
   if (seen_[sequence]) {
@@ -29,12 +31,12 @@ std::string ExperimentStats::json(double duration_s) const {
   std::snprintf(buf, sizeof buf,
                 "{\"sent\": %llu, \"received\": %llu, \"lost\": %llu, \"duplicates\": %llu, \"reordered\": %llu, "
                 "\"invalid\": %llu, \"bytes_sent\": %llu, \"bytes_received\": %llu, \"bytes_per_second\": %.1f, "
-                "\"duration_s\": %.6f}",
+                "\"longest_gap_s\": %.6f, \"duration_s\": %.6f}",
                 static_cast<unsigned long long>(sent_), static_cast<unsigned long long>(distinct_),
                 static_cast<unsigned long long>(lost()), static_cast<unsigned long long>(duplicates_),
                 static_cast<unsigned long long>(reordered_), static_cast<unsigned long long>(invalid_),
                 static_cast<unsigned long long>(bytes_sent_), static_cast<unsigned long long>(bytes_received_),
-                rate, duration_s);
+                rate, to_seconds(longest_gap_), duration_s);
   return buf;
 }
 

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "ilnp/core/time.hpp"
 
 namespace ilnp::apps {
 
@@ -18,8 +21,8 @@ class ExperimentStats {
     ++sent_;
     bytes_sent_ += bytes;
   }
-  // Records one received data datagram (sequence > 0).
-  void on_received(std::uint64_t sequence, std::size_t bytes);
+  // Records one received data datagram (sequence > 0) that arrived at `at`.
+  void on_received(std::uint64_t sequence, std::size_t bytes, Instant at);
 
   [[nodiscard]] std::uint64_t sent() const { return sent_; }
   [[nodiscard]] std::uint64_t received() const { return distinct_; }
@@ -27,6 +30,8 @@ class ExperimentStats {
   [[nodiscard]] std::uint64_t reordered() const { return reordered_; }
   [[nodiscard]] std::uint64_t lost() const { return highest_ - distinct_; }
   [[nodiscard]] std::uint64_t invalid() const { return invalid_; }
+  // The longest time between two consecutive received datagrams.
+  [[nodiscard]] Duration longest_gap() const { return longest_gap_; }
   // Bytes received, or sent by a node that received nothing (prototype's "Total bytes").
   [[nodiscard]] std::uint64_t bytes_total() const { return bytes_received_ > 0 ? bytes_received_ : bytes_sent_; }
 
@@ -43,6 +48,8 @@ class ExperimentStats {
   std::uint64_t reordered_{0};
   std::uint64_t highest_{0};
   std::uint64_t invalid_{0};
+  std::optional<Instant> last_arrival_;
+  Duration longest_gap_{0};
 };
 
 }  // namespace ilnp::apps

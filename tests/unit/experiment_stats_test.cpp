@@ -8,18 +8,20 @@ namespace {
 
 TEST(ExperimentStats, CountsLossDuplicatesAndReordering) {
   ExperimentStats s;
-  for (std::uint64_t seq : {1, 2, 4, 3, 4, 7}) s.on_received(seq, 100);
+  Instant t{};
+  for (std::uint64_t seq : {1, 2, 4, 3, 4, 7}) s.on_received(seq, 100, t += std::chrono::milliseconds(seq * 10));
   EXPECT_EQ(s.received(), 5u);    // 1 2 3 4 7
   EXPECT_EQ(s.duplicates(), 1u);  // the second 4
   EXPECT_EQ(s.reordered(), 1u);   // 3 after 4
   EXPECT_EQ(s.lost(), 2u);        // 5 and 6
   EXPECT_EQ(s.bytes_total(), 600u);
+  EXPECT_EQ(s.longest_gap(), std::chrono::milliseconds(70));
 }
 
 TEST(ExperimentStats, RejectsAbsurdSequenceNumbersWithoutAllocating) {
   ExperimentStats s;
-  s.on_received(~0ULL, 10);
-  s.on_received(0, 10);
+  s.on_received(~0ULL, 10, Instant{});
+  s.on_received(0, 10, Instant{});
   EXPECT_EQ(s.invalid(), 2u);
   EXPECT_EQ(s.received(), 0u);
 }
