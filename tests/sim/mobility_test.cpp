@@ -2,6 +2,7 @@
 // on b, in virtual time: sessions survive every move in both directions.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include "ilnp/sim/simulator.hpp"
@@ -77,6 +78,31 @@ TEST_P(MobilityTest, MobileToCorrespondentSurvivesMoves) {
   EXPECT_EQ(f.copies, f.distinct.size());
   EXPECT_EQ(f.distinct.size(), f.sent);
   EXPECT_GE(f.sent, 11400u);
+}
+
+TEST_P(MobilityTest, BothDirectionsAtOnceOverTwoFullCycles) {
+  // The prototype's third experiment: both stream at 100 datagrams/s while
+  // alice goes a -> b -> c -> a -> b -> c -> a (6 moves).
+  std::size_t sent[2] = {0, 0};
+  auto before_mn = s.deliveries(mn).size(), before_cn = s.deliveries(cn).size();
+  for (auto t = 0ms; t < 125s; t += 10ms) {
+    auto seq = std::to_string(sent[0] + 1);
+    if (s.send_to_host(cn, 1000, "alice", 1000, wire::as_bytes(seq)) == SendStatus::sent) ++sent[0];
+    seq = std::to_string(sent[1] + 1);
+    if (s.send_to_host(mn, 1000, "bob", 1000, wire::as_bytes(seq)) == SendStatus::sent) ++sent[1];
+    s.run_for(10ms);
+  }
+  s.run_for(1s);
+  EXPECT_EQ(s.node(mn).stats().moves, 6u);
+  auto lost_at_mn = sent[0] - (s.deliveries(mn).size() - before_mn);
+  std::printf("handoff %s: CN->MN sent %zu lost %zu; MN->CN sent %zu lost %zu\n", GetParam() == 0s ? "hard" : "soft",
+              sent[0], lost_at_mn, sent[1], sent[1] - (s.deliveries(cn).size() - before_cn));
+  auto at_mn = s.deliveries(mn).size() - before_mn, at_cn = s.deliveries(cn).size() - before_cn;
+  auto allowed_loss = GetParam() == 0s ? 6u * 2 : 0u;
+  EXPECT_GE(at_mn + allowed_loss, sent[0]);
+  EXPECT_LE(at_mn, sent[0]);  // no duplicates
+  EXPECT_EQ(at_cn, sent[1]);
+  EXPECT_GE(sent[0], 12400u);
 }
 
 INSTANTIATE_TEST_SUITE_P(SoftAndHard, MobilityTest, ::testing::Values(10s, 0s),

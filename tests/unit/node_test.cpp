@@ -231,3 +231,96 @@ TEST_F(NodeTest, LocatorUpdateRebindsTheNameAndIsAcknowledged) {
 
 }  // namespace
 }  // namespace ilnp
+
+namespace ilnp {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_F(NodeTest, DuplicateUpdateIsIdempotentAndAckedAgain) {
+  router.handle_datagram(t0, A, discovery({A, kAlice}, false, "alice"));
+  drain(router);
+  auto update = packet({A, kAlice}, {A, kMe}, wire::NextHeader::locator_update, wire::encode_locator_update({false, {B, C}}));
+  router.handle_datagram(t0 + 1s, A, update);
+  router.handle_datagram(t0 + 2s, A, update);
+  EXPECT_EQ(transmits(router).size(), 2u);  // two acks
+  EXPECT_EQ(router.stats().updates_received, 2u);
+  EXPECT_EQ(router.names().hosts().at("alice").size(), 2u);
+  EXPECT_EQ(router.resolve("alice", t0 + 2s)->nid, kAlice);
+}
+
+TEST_F(NodeTest, UpdateFromAnUnknownNodeStillRedirectsItsNid) {
+  router.bind(7);
+  auto update = packet({A, kBob}, {A, kMe}, wire::NextHeader::locator_update, wire::encode_locator_update({false, {C}}));
+  router.handle_datagram(t0, A, update);
+  drain(router);
+  // Data the application addresses to bob's old locator goes to the new one.
+  EXPECT_EQ(router.send_to(t0 + 1s, 7, Ilv{A, kBob}, 7, wire::as_bytes("x")), SendStatus::sent);
+  auto out = transmits(router);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(wire::decode_header(out[0].bytes)->destination, (Ilv{C, kBob}));
+}
+
+TEST_F(NodeTest, AckForNoPendingUpdateIsHarmless) {
+  router.handle_datagram(t0, A, packet({A, kBob}, {A, kMe}, wire::NextHeader::locator_update,
+                                       wire::encode_locator_update({true, {}})));
+  EXPECT_TRUE(drain(router).empty());
+  EXPECT_EQ(router.stats().updates_acknowledged, 0u);
+}
+
+TEST(NodeMobility, ActiveCorrespondentsAreUpdatedAndAnAckFromANewLocatorCounts) {
+  NodeConfig c = config({A});
+  c.locator_cycle = {{A}, {B}};
+  c.active_session_ttl = 30s;
+  Node mn(c, 1);
+  Instant t0{};
+  mn.start(t0);
+  mn.bind(7);
+  (void)mn.send_to(t0, 7, Ilv{A, kAlice}, 7, wire::as_bytes("recent"));
+  (void)mn.send_to(t0, 7, Ilv{A, kBob}, 7, wire::as_bytes("old"));
+  (void)mn.send_to(t0 + 15s, 7, Ilv{A, kAlice}, 7, wire::as_bytes("recent again"));
+  drain(mn);
+  // At 20 s the move happens; bob was last active 20 s ago, alice 5 s ago.
+  for (auto t = t0 + 1s; t <= t0 + 20s; t += 1s)
+    if (mn.next_timeout() <= t) mn.handle_timeout(t);
+  EXPECT_EQ(mn.stats().moves, 1u);
+  EXPECT_EQ(mn.stats().updates_sent, 2u);  // alice and bob: both within 30 s
+  drain(mn);
+  // alice acknowledges from a locator that is not the one we knew her by.
+  mn.handle_datagram(t0 + 20s + 5ms, B, packet({Locator{0x77}, kAlice}, {B, kMe}, wire::NextHeader::locator_update,
+                                              wire::encode_locator_update({true, {}})));
+  EXPECT_EQ(mn.stats().updates_acknowledged, 1u);
+  EXPECT_EQ(mn.pending_updates().pending().size(), 1u);
+}
+
+TEST(NodeMobility, CorrespondentsExpireAfterTheSessionTtl) {
+  NodeConfig c = config({A});
+  c.locator_cycle = {{A}, {B}};
+  c.active_session_ttl = 10s;
+  Node mn(c, 1);
+  Instant t0{};
+  mn.start(t0);
+  (void)mn.send_to(t0, 7, Ilv{A, kAlice}, 7, wire::as_bytes("long ago"));
+  for (auto t = t0 + 1s; t <= t0 + 20s; t += 1s)
+    if (mn.next_timeout() <= t) mn.handle_timeout(t);
+  EXPECT_EQ(mn.stats().moves, 1u);
+  EXPECT_EQ(mn.stats().updates_sent, 0u);
+}
+
+TEST(NodeMobility, HardHandoffLeavesBeforeJoining) {
+  NodeConfig c = config({A});
+  c.locator_cycle = {{A}, {B}};
+  c.handoff_time = 0s;
+  Node mn(c, 1);
+  mn.start(Instant{});
+  drain(mn);
+  mn.move_to(Instant{} + 1s, {B});
+  auto actions = drain(mn);
+  ASSERT_GE(actions.size(), 2u);
+  EXPECT_EQ(std::get<Leave>(actions[0]).link, A);
+  EXPECT_EQ(std::get<Join>(actions[1]).link, B);
+  EXPECT_EQ(mn.linked_locators(), std::set<Locator>({B}));
+}
+
+}  // namespace
+}  // namespace ilnp
