@@ -97,6 +97,7 @@ class Experiment final : public Application {
     // Sequence 0 tells the receiver to stop; a few copies survive a lossy link.
     for (int i = 0; i < kStopCopies; ++i) send_one(0);
     sending_done_ = true;
+    last_activity_ = io::now();
     if (!app_.port || peer_stopped_) return rt_.stop();
     timer_.expires_after(kPeerStopGrace);
     timer_.async_wait([this](boost::system::error_code ec) {
@@ -119,7 +120,6 @@ class Experiment final : public Application {
   void on_receive(const Deliver& d) {
     auto now = io::now();
     if (!started_) started_ = now;
-    last_receive_ = now;
     auto sequence = read_sequence(d.data);
     if (app_.print_datagrams)
       rt_.print(io::wall_clock_text() + " -> " + d.source.to_string() + "%" + d.arrival.to_string() + " " +
@@ -131,10 +131,13 @@ class Experiment final : public Application {
       return;
     }
     stats_.on_received(sequence, d.data.size(), now);
+    if (!sending_done_) last_activity_ = now;
   }
 
   void finish() {
-    auto end = app_.remote_hostname.empty() && last_receive_ ? *last_receive_ : io::now();
+    // The run ends with the last datagram sent or received, not with the wait
+    // for the peer's stop or the signal that ended the process.
+    auto end = last_activity_.value_or(io::now());
     double duration = started_ ? to_seconds(end - *started_) : 0.0;
     rt_.print("Total bytes: " + std::to_string(stats_.bytes_total()));
     rt_.print(stats_.json(duration));
@@ -149,7 +152,7 @@ class Experiment final : public Application {
   std::uint64_t next_sequence_{1};
   Instant next_due_{};
   std::optional<Instant> started_;
-  std::optional<Instant> last_receive_;
+  std::optional<Instant> last_activity_;
   ExperimentStats stats_;
   std::string last_problem_;
   bool sending_done_{false};

@@ -9,6 +9,7 @@
 # loss against bob's count < 5%; the router forwarded at least what alice got.
 #
 # usage: experiment_through_router.sh ILNP_BINARY   (exit 77: skipped)
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 netns_require
 netns_require_python

@@ -9,6 +9,7 @@
 # router forwarded > 0 datagrams.
 #
 # usage: heartbeat_through_router.sh ILNP_BINARY   (exit 77: skipped, not root)
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 netns_require
 
@@ -33,8 +34,7 @@ wait_for "$limit" "bob received alice's heartbeat via the router" has_line "$(ou
   fail "no heartbeat from alice at bob within ${limit}s"
 # The path must keep working, not just deliver once.
 n_alice=$(count_lines "$(out_of alice)" '\| bob$')
-wait_for 3 "a further heartbeat from bob at alice" \
-  eval '(( $(count_lines "$(out_of alice)" "\\| bob\$") > n_alice ))' ||
+wait_for 3 "a further heartbeat from bob at alice" more_lines "$(out_of alice)" '\| bob$' "$n_alice" ||
   fail "heartbeats from bob stopped after the first"
 
 for label in alice bob router; do

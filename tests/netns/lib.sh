@@ -7,14 +7,16 @@
 #   netns_require                    # exit 77 (skip) unless root + ip netns
 #   netns_setup alice router bob     # bridge + one namespace per host, veth eth0
 #   netns_start alice hb_alice -- "$ILNP" heartbeat -c ...
-#   wait_for 10 "bob's heartbeat at alice" has_line "$(out_of hb_alice)" '| bob$'
+#   wait_for 10 "bob's heartbeat at alice" has_line "$(out_of hb_alice)" '\| bob$'
 #   netns_stop hb_alice
 #   summary_count "$(err_of hb_alice)" forwarded
 #
 # Every namespace name starts with "ilnpt<PID>-" so runs (ctest -j) never meet;
 # the bridge lives in a namespace of its own, so the root namespace is never
-# touched. Teardown runs on EXIT, on success and failure alike. Set
-# NETNS_KEEP=1 to keep the log directory.
+# touched. Teardown runs on EXIT, on success and failure alike; namespaces,
+# processes and log directories left by a run that was SIGKILLed (its PID is
+# gone) are removed by the next run. NETNS_KEEP=1 keeps the log directory,
+# NETNS_KEEP_ON_FAIL=1 keeps it when the test fails.
 
 set -euo pipefail
 
@@ -26,11 +28,9 @@ NETNS_PREFIX="ilnpt$$"
 NETNS_BRIDGE_NS="$NETNS_PREFIX-br"
 NETNS_NAMESPACES=()       # created here, deleted at exit
 declare -gA NETNS_PIDS=() # label -> pid of a process started in a namespace
-declare -gA NETNS_ADDR=() # host -> its fd00:: address
 NETNS_LABELS=()           # labels in start order (for log tails)
 NETNS_DIR=""
 NETNS_T0=$(date +%s.%N)
-NETNS_FAILED=0
 
 log() { printf '[%6.2fs] %s\n' "$(elapsed)" "$*" >&2; }
 elapsed() { awk -v a="$NETNS_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -42,16 +42,24 @@ skip() {
 
 # Prints why, the tail of every process's output, and exits 1.
 fail() {
-  NETNS_FAILED=1
   echo "FAIL: $*" >&2
   dump_logs
   exit 1
 }
 
 dump_logs() {
-  local label f
+  local label f state
   [[ -n $NETNS_DIR ]] || return 0
   for label in "${NETNS_LABELS[@]}"; do
+    if [[ -z ${NETNS_PIDS[$label]:-} ]]; then
+      state="stopped by the test"
+    elif kill -0 "${NETNS_PIDS[$label]}" 2>/dev/null; then
+      state="running"
+    else
+      state="exited by itself"
+      wait "${NETNS_PIDS[$label]}" 2>/dev/null && state+=" (status 0)" || state+=" (status $?)"
+    fi
+    echo "---- $label: $state" >&2
     for f in "$NETNS_DIR/$label.out" "$NETNS_DIR/$label.err"; do
       [[ -s $f ]] || continue
       echo "---- tail of $label ${f##*.} ($f)" >&2
@@ -92,6 +100,11 @@ netns_reap_stale() {
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
   done
+  local dir
+  for dir in "${TMPDIR:-/tmp}"/ilnpt*.????; do
+    [[ -d $dir && ! -e $dir/.keep && ${dir##*/} =~ ^ilnpt([0-9]+)\. ]] || continue
+    kill -0 "${BASH_REMATCH[1]}" 2>/dev/null || rm -rf "$dir"
+  done
 }
 
 netns_teardown() {
@@ -116,6 +129,7 @@ netns_teardown() {
   for ns in "${NETNS_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
   if [[ -n $NETNS_DIR ]]; then
     if [[ ${NETNS_KEEP:-0} == 1 || ($status -ne 0 && $status -ne $NETNS_SKIP_CODE && ${NETNS_KEEP_ON_FAIL:-0} == 1) ]]; then
+      touch "$NETNS_DIR/.keep"
       echo "logs kept in $NETNS_DIR" >&2
     else
       rm -rf "$NETNS_DIR"
@@ -161,7 +175,6 @@ netns_add_host() {
   ip -n "$ns" link set eth0 addrgenmode none
   ip -n "$ns" addr add "fd00::$n/64" dev eth0 nodad
   ip -n "$ns" link set eth0 up
-  NETNS_ADDR[$host]="fd00::$n"
 }
 
 # netns_netem HOST ARGS...: e.g. netns_netem bob delay 5ms loss 1%. Returns 1
@@ -177,12 +190,19 @@ netns_netem() {
 
 # netns_start HOST LABEL -- CMD...: runs CMD in HOST's namespace, stdout to
 # LABEL.out, stderr to LABEL.err; NETNS_PIDS[LABEL] is its PID (ip netns exec
-# execs, so this is the command itself).
+# and env exec, so this is the command itself). Each process gets an
+# XDG_RUNTIME_DIR of its own: the node's control socket defaults to
+# $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock (/run/ilnp/... for root), a path that
+# network namespaces share, so nodes of the same name in parallel runs (or
+# anyone's node on this machine) would otherwise collide.
 netns_start() {
   local host=$1 label=$2
   shift 2
   [[ ${1:-} == -- ]] && shift
-  ip netns exec "$(netns_name "$host")" "$@" </dev/null >"$NETNS_DIR/$label.out" 2>"$NETNS_DIR/$label.err" &
+  mkdir -p "$NETNS_DIR/run/$label"
+  chmod 700 "$NETNS_DIR/run/$label"
+  ip netns exec "$(netns_name "$host")" env XDG_RUNTIME_DIR="$NETNS_DIR/run/$label" "$@" \
+    </dev/null >"$NETNS_DIR/$label.out" 2>"$NETNS_DIR/$label.err" &
   NETNS_PIDS[$label]=$!
   NETNS_LABELS+=("$label")
 }
@@ -245,17 +265,24 @@ wait_for() {
 # has_line FILE ERE: FILE has a line matching the extended regex.
 has_line() { [[ -f $1 ]] && grep -Eq -- "$2" "$1"; }
 count_lines() { if [[ -f $1 ]]; then grep -Ec -- "$2" "$1" || true; else echo 0; fi; }
+# more_lines FILE ERE N: FILE now has more than N lines matching ERE.
+more_lines() { (($(count_lines "$1" "$2") > $3)); }
 
-# summary_line FILE: the node's closing "stopping: in N out N ..." line.
-summary_line() { grep -E 'application info: stopping: ' "$1" | tail -n 1; }
+# summary_line FILE: the node's closing "stopping: in N out N ..." line
+# (empty when there is none).
+summary_line() { { grep -E 'application info: stopping: ' "$1" 2>/dev/null || true; } | tail -n 1; }
 
 # summary_count FILE KEY: a number from the closing line, whether written
 # "KEY N" (in, out, forwarded, delivered) or "KEY=N" (drop reasons, link
-# counters); 0 when a drop reason is absent (only non-zero ones are listed).
+# counters); 0 when a drop reason is absent (only non-zero ones are listed);
+# "none" when there is no closing line (so gt/ge checks fail with a message).
 summary_count() {
   local line
-  line=$(summary_line "$1") || return 1
-  [[ -n $line ]] || return 1
+  line=$(summary_line "$1")
+  if [[ -z $line ]]; then
+    echo none
+    return 0
+  fi
   awk -v key="$2" '{
     for (i = 1; i <= NF; i++) {
       if ($i == key && i < NF) { print $(i + 1); exit }

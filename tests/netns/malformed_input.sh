@@ -12,6 +12,7 @@
 # datagrams sent for each targeted drop reason under that reason.
 #
 # usage: malformed_input.sh ILNP_BINARY   (exit 77: skipped)
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 netns_require
 netns_require_python
@@ -35,13 +36,13 @@ log "injected: $injected"
 
 check "alice survived the flood" is_running alice
 # Fresh heartbeats both ways, counted from the end of the flood.
-from_bob=$(count_lines "$(out_of alice)" ' -> \[alice/.*\| bob$')
-from_alice=$(count_lines "$(out_of bob)" ' -> \[bob/.*\| alice$')
-wait_for 4 "a heartbeat from bob reaches alice after the flood" \
-  eval '(( $(count_lines "$(out_of alice)" " -> \\[alice/.*\\| bob\$") > from_bob ))' ||
+at_alice=' -> \[alice/.*\| bob$'
+at_bob=' -> \[bob/.*\| alice$'
+from_bob=$(count_lines "$(out_of alice)" "$at_alice")
+from_alice=$(count_lines "$(out_of bob)" "$at_bob")
+wait_for 4 "a heartbeat from bob reaches alice after the flood" more_lines "$(out_of alice)" "$at_alice" "$from_bob" ||
   fail "alice no longer receives bob's heartbeats"
-wait_for 4 "a heartbeat from alice reaches bob after the flood" \
-  eval '(( $(count_lines "$(out_of bob)" " -> \\[bob/.*\\| alice\$") > from_alice ))' ||
+wait_for 4 "a heartbeat from alice reaches bob after the flood" more_lines "$(out_of bob)" "$at_bob" "$from_alice" ||
   fail "alice no longer sends heartbeats that reach bob"
 
 for label in alice bob; do
@@ -64,7 +65,16 @@ for pair in $reasons; do
   got=$(summary_count "$(err_of alice)" "$reason")
   check "alice counted $reason=$got >= $want sent" ge "$got" "$want"
 done
+# Every injected datagram reached alice's node, or the kernel says it dropped
+# it for want of socket buffer (a loaded machine, a small net.core.rmem_max):
+# alice's namespace holds only her node's sockets.
 total=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["total"])' "$injected")
 in_count=$(summary_count "$(err_of alice)" in)
-check "alice took in every injected datagram (in=$in_count >= $total)" ge "$in_count" "$total"
+# shellcheck disable=SC2016 # awk's $1, $2
+rcvbuf_errors=$(ip netns exec "$(netns_name alice)" awk '$1 == "Udp6RcvbufErrors" { print $2 }' /proc/net/snmp6)
+log "alice: in=$in_count, kernel receive-buffer drops=$rcvbuf_errors, injected=$total"
+check "alice took in every injected datagram the kernel delivered (in + rcvbuf drops >= $total)" \
+  ge "$((in_count + rcvbuf_errors))" "$total"
+check "the kernel delivered most of the flood (rcvbuf drops $rcvbuf_errors <= 10% of $total)" \
+  test "$((rcvbuf_errors * 10))" -le "$total"
 echo "PASS: alice survived $total malformed datagrams and counted them by reason ($(elapsed)s)"
