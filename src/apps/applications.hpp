@@ -19,6 +19,26 @@ struct Application {
 // Stops the runtime when it is done.
 [[nodiscard]] std::unique_ptr<Application> attach_experiment(Runtime& runtime);
 
+// Prints a failed send the way the prototype does ("Network Exception: ..."),
+// once per change of problem rather than once per datagram.
+class SendProblemReporter {
+ public:
+  // Returns true when the send succeeded.
+  bool report(Runtime& runtime, SendStatus status, const std::string& remote) {
+    if (status == SendStatus::sent) {
+      last_.clear();
+      return true;
+    }
+    auto problem = "Network Exception: " + std::string(to_string(status)) + " for '" + remote + "'";
+    if (problem != last_) runtime.print(problem);
+    last_ = std::move(problem);
+    return false;
+  }
+
+ private:
+  std::string last_;
+};
+
 // "[host/loc:nid%via]:port" as the prototype prints endpoints.
 [[nodiscard]] std::string endpoint_text(const std::string& host, Ilv ilv, std::optional<Locator> via, Port port);
 

@@ -79,13 +79,7 @@ class Experiment final : public Application {
     std::size_t size = sequence == 0 ? 8 : payload_.size();
     auto status = rt_.driver().send_to_host(app_.port.value_or(0), app_.remote_hostname, app_.remote_port,
                                             wire::Bytes(payload_.data(), size));
-    if (status != SendStatus::sent) {
-      auto problem = "Network Exception: " + std::string(to_string(status)) + " for '" + app_.remote_hostname + "'";
-      if (problem != last_problem_) rt_.print(problem);
-      last_problem_ = problem;
-      return false;
-    }
-    last_problem_.clear();
+    if (!problems_.report(rt_, status, app_.remote_hostname)) return false;
     if (sequence != 0) stats_.on_sent(size);
     if (app_.print_datagrams)
       rt_.print(io::wall_clock_text() + " <- " + app_.remote_hostname + " " + std::to_string(size) + " " +
@@ -154,7 +148,7 @@ class Experiment final : public Application {
   std::optional<Instant> started_;
   std::optional<Instant> last_activity_;
   ExperimentStats stats_;
-  std::string last_problem_;
+  SendProblemReporter problems_;
   bool sending_done_{false};
   bool peer_stopped_{false};
 };

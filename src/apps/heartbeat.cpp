@@ -41,13 +41,7 @@ class Heartbeat final : public Application {
     auto message = io::wall_clock_text() + " | " + me;
     auto status = rt_.driver().send_to_host(app.port.value_or(0), app.remote_hostname, app.remote_port,
                                             wire::as_bytes(message));
-    if (status != SendStatus::sent) {
-      auto problem = "Network Exception: " + std::string(to_string(status)) + " for '" + app.remote_hostname + "'";
-      if (problem != last_problem_) rt_.print(problem);
-      last_problem_ = problem;
-      return;
-    }
-    last_problem_.clear();
+    if (!problems_.report(rt_, status, app.remote_hostname)) return;
     auto remote = *rt_.node().resolve(app.remote_hostname, io::now());
     rt_.print(io::wall_clock_text() + " " + endpoint_text(app.remote_hostname, remote, std::nullopt, app.remote_port) +
               " <- " + endpoint_text(me, Ilv{rt_.node().active_locators().front(), rt_.config().node.nid}, std::nullopt, app.port.value_or(0)) + " " +
@@ -64,7 +58,7 @@ class Heartbeat final : public Application {
 
   Runtime& rt_;
   boost::asio::steady_timer timer_;
-  std::string last_problem_;
+  SendProblemReporter problems_;
 };
 
 }  // namespace
