@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <net/if.h>
+#include <sstream>
 
 #include "ilnp/core/wire/messages.hpp"
 #include "ini_file.hpp"
@@ -53,6 +54,9 @@ constexpr KeySpec kKeys[] = {
     {"application.print_datagrams", "true", "experiment: print one line per datagram sent or received"},
     {"application.progress", "0", "experiment: seconds between progress lines (sent, received, lost); 0: none"},
     {"application.log", "false", "application log: true (=info), false (=warn) or a level"},
+    {"proxy.port", nullptr, "open the local UDP proxy on 127.0.0.1/::1 at this port at start (0: any free port)"},
+    {"proxy.mappings", nullptr,
+     "proxy mappings made at start: 'LOCAL_PORT REMOTE REMOTE_PORT', several separated by commas"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
     {"control.socket", nullptr,
      "control socket for `ilnp ctl` (default: $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock, /run/ilnp/... for root)"},
@@ -269,6 +273,21 @@ Config load_config(const std::optional<std::string>& file,
                                                      {Layer::discovery, "discovery.log"},
                                                      {Layer::application, "application.log"}};
   for (auto [layer, key] : log_keys) config.log_levels[static_cast<std::size_t>(layer)] = values.level(key);
+  if (values.get("proxy.port")) config.proxy.port = static_cast<Port>(values.integer("proxy.port", 0, 65535));
+  if (auto mappings = values.get("proxy.mappings")) {
+    std::size_t start = 0;
+    for (;;) {
+      auto comma = mappings->find(',', start);
+      std::istringstream item(mappings->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      ProxyMappingConfig m;
+      std::string extra;
+      if (!(item >> m.local_port >> m.remote >> m.remote_port) || (item >> extra))
+        values.fail("proxy.mappings", "each mapping is 'LOCAL_PORT REMOTE REMOTE_PORT', e.g. 2000 bob 3000");
+      config.proxy.mappings.push_back(std::move(m));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
   return config;

@@ -26,10 +26,22 @@ struct ApplicationConfig {
   double progress_interval{0};     // seconds between progress lines; 0: none
 };
 
+struct ProxyMappingConfig {
+  std::string local_port;
+  std::string remote;
+  std::string remote_port;
+};
+
+struct ProxyConfig {
+  std::optional<Port> port;  // set: open the proxy at start (0: any free port)
+  std::vector<ProxyMappingConfig> mappings;
+};
+
 struct Config {
   NodeConfig node;
   io::LinkOptions link;
   ApplicationConfig application;
+  ProxyConfig proxy;
   Logger::Thresholds log_levels{};
   std::string log_file;        // empty: standard error
   std::string control_socket;  // empty: the default path for the hostname

@@ -107,6 +107,52 @@ std::string status_text(Runtime& rt, Instant now) {
   return o.str();
 }
 
+std::string proxy_list(const ProxyService& service, bool json) {
+  const auto& mappings = service.proxy().mappings().all();
+  if (json) {
+    JsonWriter j;
+    j.begin_object();
+    if (auto port = service.port()) j.key("proxy_port").value(static_cast<std::uint64_t>(*port));
+    j.key("mappings").begin_array();
+    for (const auto& [port, m] : mappings)
+      j.begin_object().key("local_port").value(static_cast<std::uint64_t>(port)).key("remote").value(m.remote.to_string())
+          .key("remote_port").value(static_cast<std::uint64_t>(m.remote_port))
+          .key("datagrams_out").value(m.stats.datagrams_out).key("datagrams_in").value(m.stats.datagrams_in)
+          .key("too_large").value(m.stats.too_large).key("unresolved").value(m.stats.unresolved)
+          .key("no_route").value(m.stats.no_route).end_object();
+    j.end_array().end_object();
+    return j.str() + "\n";
+  }
+  std::ostringstream o;
+  if (auto port = service.port()) o << "proxy on 127.0.0.1:" << *port << " and [::1]:" << *port << "\n";
+  else o << "proxy not started\n";
+  for (const auto& [port, m] : mappings)
+    o << "  " << port << " -> " << m.remote.to_string() << ":" << m.remote_port << "  out " << m.stats.datagrams_out
+      << " in " << m.stats.datagrams_in << " too_large " << m.stats.too_large << " unresolved " << m.stats.unresolved
+      << " no_route " << m.stats.no_route << "\n";
+  return o.str();
+}
+
+std::string proxy_request(ProxyService& service, std::istringstream& in) {
+  std::string verb;
+  in >> verb;
+  std::vector<std::string> args;
+  for (std::string a; in >> a;) args.push_back(a);
+  bool json = !args.empty() && args.back() == "--json";
+  if (json) args.pop_back();
+  if (verb == "add" && args.size() == 3) {
+    if (auto error = service.add(args[0], args[1], args[2])) return "error: " + *error + "\n";
+    // Like the prototype's proxy_create.py, the answer is the proxy's UDP port.
+    return std::to_string(*service.port()) + "\n";
+  }
+  if (verb == "remove" && args.size() == 1) {
+    if (auto error = service.remove(args[0])) return "error: " + *error + "\n";
+    return "removed " + args[0] + "\n";
+  }
+  if (verb == "list" && args.empty()) return proxy_list(service, json);
+  return "error: usage: proxy add LOCAL_PORT REMOTE REMOTE_PORT | proxy list | proxy remove LOCAL_PORT\n";
+}
+
 std::vector<Locator> parse_locator_set(const std::string& text) {
   std::vector<Locator> out;
   std::istringstream in(text);
@@ -122,7 +168,7 @@ std::vector<Locator> parse_locator_set(const std::string& text) {
 
 }  // namespace
 
-std::string handle_control_request(Runtime& runtime, const std::string& request) {
+std::string handle_control_request(Runtime& runtime, ProxyService& proxy, const std::string& request) {
   std::istringstream in(request);
   std::string command;
   in >> command;
@@ -144,7 +190,8 @@ std::string handle_control_request(Runtime& runtime, const std::string& request)
       return std::string("error: ") + e.what() + "\n";
     }
   }
-  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS)\n";
+  if (command == "proxy") return proxy_request(proxy, in);
+  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ...)\n";
 }
 
 std::string default_control_dir() {

@@ -37,7 +37,12 @@ int run_ctl(int argc, char** argv) {
   po::options_description desc("usage: ilnp ctl [--node HOSTNAME | --socket PATH] [--json] COMMAND\n\n"
                                "Commands:\n"
                                "  status              joined locators, routes, names, correspondents, counters\n"
-                               "  move LOCATORS       move now, e.g. move 0:0:0:c or move 0:0:0:b,0:0:0:c\n\n"
+                               "  move LOCATORS       move now, e.g. move 0:0:0:c or move 0:0:0:b,0:0:0:c\n"
+                               "  proxy add LOCAL_PORT REMOTE REMOTE_PORT\n"
+                               "                      map a local UDP port to REMOTE (hostname, NID or\n"
+                               "                      locator:NID); prints the proxy's port\n"
+                               "  proxy list          mappings and their counters\n"
+                               "  proxy remove LOCAL_PORT\n\n"
                                "Options");
   desc.add_options()("help,h", "show this help")("node", po::value<std::string>()->value_name("HOSTNAME"),
                                                  "the node's hostname (its socket is HOSTNAME.sock)")(

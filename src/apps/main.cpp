@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "control_commands.hpp"
 #include "ctl.hpp"
+#include "proxy_service.hpp"
 #include "runtime.hpp"
 
 namespace po = boost::program_options;
@@ -52,8 +53,10 @@ int run_command(const std::string& command, int argc, char** argv) {
                           ? ilnp::apps::default_control_dir() + "/" + config.node.hostname + ".sock"
                           : config.control_socket;
   ilnp::apps::Runtime runtime(std::move(config));
-  runtime.serve_control(control_path,
-                        [&runtime](const std::string& r) { return ilnp::apps::handle_control_request(runtime, r); });
+  ilnp::apps::ProxyService proxy(runtime);
+  runtime.serve_control(control_path, [&runtime, &proxy](const std::string& r) {
+    return ilnp::apps::handle_control_request(runtime, proxy, r);
+  });
   std::unique_ptr<ilnp::apps::Application> app;
   if (command == "heartbeat") app = ilnp::apps::attach_heartbeat(runtime);
   if (command == "experiment") app = ilnp::apps::attach_experiment(runtime);

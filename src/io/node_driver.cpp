@@ -44,6 +44,8 @@ SendStatus NodeDriver::send_to(Port source_port, Ilv destination, Port destinati
   return status;
 }
 
+Instant NodeDriver::now_instant() { return now(); }
+
 void NodeDriver::move_to(std::vector<Locator> locators) {
   node_.move_to(now(), std::move(locators));
   drain_actions();
@@ -62,7 +64,8 @@ void NodeDriver::drain_actions() {
                      log_.log(Layer::link, Level::info, [&] { return "left group " + link_.group_text(l.link); });
                    },
                    [this](const Deliver& d) {
-                     if (auto h = handlers_.find(d.port); h != handlers_.end()) h->second(d);
+                     if (auto h = handlers_.find(d.port); h != handlers_.end()) return h->second(d);
+                     if (fallback_) fallback_(d);
                    },
                },
                *action);

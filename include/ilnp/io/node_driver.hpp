@@ -25,6 +25,15 @@ class NodeDriver {
   void start();
   // Binds a transport port; datagrams for it go to `handler`.
   bool bind(Port port, DeliverHandler handler);
+  // Datagrams for ports bound directly on the node (e.g. by the proxy) go here.
+  void set_fallback_handler(DeliverHandler handler) { fallback_ = std::move(handler); }
+  // Runs `input` on the node at the current time, then performs its actions.
+  template <class Input>
+  auto with_node(Input&& input) {
+    auto result = input(node_, now_instant());
+    drain_actions();
+    return result;
+  }
   SendStatus send_to_host(Port source_port, const std::string& hostname, Port destination_port, wire::Bytes data);
   SendStatus send_to(Port source_port, Ilv destination, Port destination_port, wire::Bytes data);
   void move_to(std::vector<Locator> locators);
@@ -35,6 +44,7 @@ class NodeDriver {
  private:
   void drain_actions();
   void rearm_timer();
+  [[nodiscard]] static Instant now_instant();
 
   boost::asio::io_context& io_;
   Node& node_;
@@ -43,6 +53,7 @@ class NodeDriver {
   boost::asio::steady_timer timer_;
   Instant armed_for_{kNever};
   std::map<Port, DeliverHandler> handlers_;
+  DeliverHandler fallback_;
 };
 
 }  // namespace ilnp::io

@@ -51,6 +51,15 @@ std::optional<Ilv> NameCache::resolve(const std::string& hostname, Instant now) 
   return best->ilv;
 }
 
+std::optional<Ilv> NameCache::resolve(Nid nid, Instant now) const {
+  const Binding* best = nullptr;
+  for (const auto& [host, bindings] : hosts_)
+    for (const auto& b : bindings)
+      if (b.ilv.nid == nid && now - b.seen < ttl_ && (!best || b.seen > best->seen)) best = &b;
+  if (!best) return std::nullopt;
+  return best->ilv;
+}
+
 std::optional<std::string> NameCache::name_of(Ilv ilv, Instant now) const {
   auto it = names_.find(ilv);
   if (it == names_.end()) return std::nullopt;

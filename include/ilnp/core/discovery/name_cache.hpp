@@ -35,6 +35,8 @@ class NameCache {
   bool learn(const std::string& hostname, Ilv ilv, Instant now);
   // The freshest live binding of `hostname`.
   [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const;
+  // The freshest live binding of any host with this NID (linear: callers cache).
+  [[nodiscard]] std::optional<Ilv> resolve(Nid nid, Instant now) const;
   // The hostname bound to `ilv`, if any.
   [[nodiscard]] std::optional<std::string> name_of(Ilv ilv, Instant now) const;
   // The hostname of any binding with this NID.

@@ -52,6 +52,9 @@ class Node {
   SendStatus send_to_host(Instant now, Port source_port, const std::string& hostname, Port destination_port,
                           wire::Bytes data);
 
+  // Solicits now (at most once a second) when a name or route is missing.
+  void request_discovery(Instant now) { ask_for_routes(now); }
+
   [[nodiscard]] std::optional<Action> poll_action();
   [[nodiscard]] Instant next_timeout() const;
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -66,6 +69,7 @@ class Node {
   [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const {
     return names_.resolve(hostname, now);
   }
+  [[nodiscard]] std::optional<Ilv> resolve(Nid nid, Instant now) const { return names_.resolve(nid, now); }
   [[nodiscard]] std::optional<std::string> name_of(Ilv ilv, Instant now) const { return names_.name_of(ilv, now); }
 
  private:
