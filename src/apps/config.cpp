@@ -30,6 +30,8 @@ constexpr KeySpec kKeys[] = {
     {"link.mcast_interface", nullptr, "network interface to join locator groups on (required), e.g. eth0"},
     {"link.buffer_size", "1440", "largest datagram in bytes, header included (80-65487)"},
     {"link.loopback", "true", "also hear nodes on this host (needed when several nodes share one host)"},
+    {"link.emulate_loss", "0", "emulated loss on send, a probability 0-1 (for experiments without tc netem)"},
+    {"link.emulate_delay", "0", "emulated delay added on send, in seconds (for experiments without tc netem)"},
     {"link.log", "false", "link log: true (=info), false (=warn) or error|warn|info|debug"},
     {"network.locators", nullptr,
      "locators (required): 'a, b' joins both; 'a-b-c' moves through a, b, c (e.g. 0:0:0:a-0:0:0:b)"},
@@ -99,7 +101,7 @@ class Values {
       fail(key, std::to_string(v) + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + ")");
     return v;
   }
-  double seconds(const std::string& key, double min, double max) const {
+  double number(const std::string& key, double min, double max) const {
     auto text = *get(key);
     std::size_t used = 0;
     double v = 0;
@@ -108,9 +110,8 @@ class Values {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != text.size() || !std::isfinite(v)) fail(key, "'" + text + "' is not a number of seconds");
-    if (v < min || v > max)
-      fail(key, text + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + " s)");
+    if (used == 0 || used != text.size() || !std::isfinite(v)) fail(key, "'" + text + "' is not a number");
+    if (v < min || v > max) fail(key, text + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + ")");
     return v;
   }
   bool boolean(const std::string& key) const {
@@ -227,6 +228,9 @@ Config load_config(const std::optional<std::string>& file,
   link.interface = *interface;
   link.buffer_size = values.integer("link.buffer_size", wire::kHeaderSize + wire::kTransportHeaderSize + 36, 65487);
   link.loopback = values.boolean("link.loopback");
+  link.emulation.loss = values.number("link.emulate_loss", 0, 1);
+  link.emulation.delay = std::chrono::microseconds(
+      static_cast<std::int64_t>(values.number("link.emulate_delay", 0, 10) * 1e6));
   link.uid = static_cast<std::uint32_t>(::getuid() % 65536);
 
   node.locator_cycle = parse_locator_cycle(values);
@@ -238,17 +242,17 @@ Config load_config(const std::optional<std::string>& file,
   }
   node.hop_limit = static_cast<std::uint8_t>(values.integer("network.default_hop_limit", 1, 255));
   node.buffer_size = link.buffer_size;
-  node.backwards_learning_ttl = to_duration(values.seconds("network.backwards_learning_ttl", 0.1, 86400));
-  node.active_session_ttl = to_duration(values.seconds("network.active_unicast_session_ttl", 0.1, 86400));
-  auto move_time = values.seconds("network.move_time", 0.1, 86400);
-  auto handoff_time = values.seconds("network.handoff_time", 0, 86400);
+  node.backwards_learning_ttl = to_duration(values.number("network.backwards_learning_ttl", 0.1, 86400));
+  node.active_session_ttl = to_duration(values.number("network.active_unicast_session_ttl", 0.1, 86400));
+  auto move_time = values.number("network.move_time", 0.1, 86400);
+  auto handoff_time = values.number("network.handoff_time", 0, 86400);
   if (handoff_time >= move_time)
     values.fail("network.handoff_time", "must be shorter than network.move_time (" + std::to_string(move_time) + " s)");
   node.move_time = to_duration(move_time);
   node.handoff_time = to_duration(handoff_time);
   node.loc_update_retries = static_cast<unsigned>(values.integer("network.loc_update_retries", 0, 100));
-  node.loc_update_retry_wait_time = to_duration(values.seconds("network.loc_update_retry_wait_time", 0.01, 3600));
-  node.discovery_wait_time = to_duration(values.seconds("discovery.wait_time", 0.1, 86400));
+  node.loc_update_retry_wait_time = to_duration(values.number("network.loc_update_retry_wait_time", 0.01, 3600));
+  node.discovery_wait_time = to_duration(values.number("discovery.wait_time", 0.1, 86400));
   node.hostname = values.get("discovery.hostname").value_or(machine_hostname());
   if (node.hostname.empty() || node.hostname.size() > wire::kMaxHostnameBytes ||
       !wire::is_clean_utf8(node.hostname))
@@ -262,10 +266,10 @@ Config load_config(const std::optional<std::string>& file,
       values.fail("application.remote_port", "required when application.remote_hostname is set");
     app.remote_port = static_cast<Port>(values.integer("application.remote_port", 1, 65535));
   }
-  if (values.get("application.run_time")) app.run_time = values.seconds("application.run_time", 0, 1e9);
-  app.wait_time = values.seconds("application.wait_time", 0, 3600);
+  if (values.get("application.run_time")) app.run_time = values.number("application.run_time", 0, 1e9);
+  app.wait_time = values.number("application.wait_time", 0, 3600);
   app.print_datagrams = values.boolean("application.print_datagrams");
-  app.progress_interval = values.seconds("application.progress", 0, 3600);
+  app.progress_interval = values.number("application.progress", 0, 3600);
 
   const std::pair<Layer, const char*> log_keys[] = {{Layer::link, "link.log"},
                                                      {Layer::network, "network.log"},

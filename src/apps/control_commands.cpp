@@ -39,6 +39,7 @@ std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt) {
       {"link_foreign_group", l.foreign_group},
       {"link_send_errors", l.send_errors},
       {"link_send_queue_drops", l.send_queue_drops},
+      {"link_emulated_drops", l.emulated_drops},
   };
   for (std::size_t i = 0; i < kDropReasonCount; ++i)
     out.emplace_back("drop_" + std::string(to_string(static_cast<DropReason>(i))), s.drops[i]);

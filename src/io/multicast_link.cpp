@@ -40,7 +40,11 @@ std::array<std::uint8_t, 16> to_array(const in6_addr& a) {
 }  // namespace
 
 MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
-    : io_(io), options_(std::move(options)), recv_watch_(io), send_watch_(io) {
+    : io_(io),
+      options_(std::move(options)),
+      recv_watch_(io),
+      send_watch_(io),
+      emulation_(io, options_.emulation, [this](Locator l, wire::Bytes d) { send_now(l, d); }) {
   if_index_ = ::if_nametoindex(options_.interface.c_str());
   if (if_index_ == 0) fail("interface '" + options_.interface + "'");
 
@@ -194,6 +198,11 @@ bool MulticastLink::try_send(Locator locator, wire::Bytes datagram) {
 }
 
 void MulticastLink::send(Locator locator, wire::Bytes datagram) {
+  if (emulation_.active()) return emulation_.submit(locator, datagram);
+  send_now(locator, datagram);
+}
+
+void MulticastLink::send_now(Locator locator, wire::Bytes datagram) {
   if (send_queue_.empty() && try_send(locator, datagram)) return;
   if (send_queue_.size() >= kMaxSendQueue) {
     ++stats_.send_queue_drops;

@@ -18,6 +18,7 @@
 
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/bytes.hpp"
+#include "ilnp/io/link_emulation.hpp"
 
 namespace ilnp::io {
 
@@ -27,6 +28,7 @@ struct LinkOptions {
   std::size_t buffer_size{1440};
   std::uint32_t uid{0};
   bool loopback{true};  // needed when several nodes share one host
+  LinkEmulationOptions emulation;  // loss/delay added on send (tests, experiments)
 };
 
 struct LinkStats {
@@ -36,6 +38,7 @@ struct LinkStats {
   std::uint64_t foreign_group{0};
   std::uint64_t send_errors{0};
   std::uint64_t send_queue_drops{0};
+  std::uint64_t emulated_drops{0};
 };
 
 class MulticastLink {
@@ -59,7 +62,10 @@ class MulticastLink {
   // Calls `ready` once the send queue is empty (at once if it is).
   void when_writable(std::function<void()> ready);
   [[nodiscard]] bool backlogged() const { return !send_queue_.empty(); }
-  [[nodiscard]] const LinkStats& stats() const { return stats_; }
+  [[nodiscard]] const LinkStats& stats() const {
+    stats_.emulated_drops = emulation_.dropped();
+    return stats_;
+  }
   [[nodiscard]] const LinkOptions& options() const { return options_; }
   // "ff12:0:0:0:0:0:0:a%eth0", for logs.
   [[nodiscard]] std::string group_text(Locator locator) const;
@@ -69,6 +75,7 @@ class MulticastLink {
   void drain_receive();
   void wait_writable();
   bool try_send(Locator locator, wire::Bytes datagram);
+  void send_now(Locator locator, wire::Bytes datagram);
   [[nodiscard]] bool is_own_echo(const sockaddr_in6& from) const;
   [[nodiscard]] sockaddr_in6 group_address(Locator locator) const;
 
@@ -92,7 +99,8 @@ class MulticastLink {
   std::deque<Pending> send_queue_;
   std::vector<std::function<void()>> writable_waiters_;
   bool write_wait_armed_{false};
-  LinkStats stats_;
+  mutable LinkStats stats_;
+  LinkEmulation emulation_;
 };
 
 }  // namespace ilnp::io
