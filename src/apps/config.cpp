@@ -59,6 +59,14 @@ constexpr KeySpec kKeys[] = {
     {"proxy.port", nullptr, "open the local UDP proxy on 127.0.0.1/::1 at this port at start (0: any free port)"},
     {"proxy.mappings", nullptr,
      "proxy mappings made at start: 'LOCAL_PORT REMOTE REMOTE_PORT', several separated by commas"},
+    {"security.mode", "auto",
+     "secure (signed discovery and updates), legacy (the prototype's wire, unauthenticated), or auto: "
+     "legacy when network.nid is set, else secure"},
+    {"security.encrypt", "false", "secure mode: seal transport datagrams end to end (28 bytes per datagram)"},
+    {"security.rekey_after", "1073741824", "sealed datagrams per key epoch before a new key is derived"},
+    {"security.pin", nullptr, "keys peers must use: 'HOSTNAME:PUBLIC_KEY_HEX', several separated by commas"},
+    {"security.state_dir", nullptr,
+     "where the identity lives (default: $XDG_STATE_HOME/ilnp/HOSTNAME, /var/lib/ilnp/HOSTNAME for root)"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
     {"control.socket", nullptr,
      "control socket for `ilnp ctl` (default: $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock, /run/ilnp/... for root)"},
@@ -292,6 +300,33 @@ Config load_config(const std::optional<std::string>& file,
       start = comma + 1;
     }
   }
+  auto mode = *values.get("security.mode");
+  if (mode == "auto") {
+    config.security_mode = values.get("network.nid") ? SecurityMode::legacy : SecurityMode::secure;
+  } else if (mode == "secure" || mode == "legacy") {
+    config.security_mode = mode == "secure" ? SecurityMode::secure : SecurityMode::legacy;
+  } else {
+    values.fail("security.mode", "'" + mode + "' is not secure, legacy or auto");
+  }
+  if (config.security_mode == SecurityMode::secure && values.get("network.nid"))
+    values.fail("network.nid", "in secure mode the NID is derived from the node's key; remove it or set "
+                               "security.mode = legacy");
+  auto& sec = config.node.security;
+  sec.secure = config.security_mode == SecurityMode::secure;
+  sec.encrypt = values.boolean("security.encrypt");
+  if (sec.encrypt && !sec.secure) values.fail("security.encrypt", "encryption needs security.mode = secure");
+  sec.rekey_after = values.integer("security.rekey_after", 1, std::uint64_t{1} << 62);
+  if (auto pins = values.get("security.pin")) {
+    std::istringstream in(*pins);
+    for (std::string item; std::getline(in, item, ',');) {
+      item = trim(item);
+      auto colon = item.rfind(':');
+      auto key = colon == std::string::npos ? std::nullopt : security::from_hex<32>(item.substr(colon + 1));
+      if (!key) values.fail("security.pin", "'" + item + "' is not HOSTNAME:PUBLIC_KEY_HEX (64 hex digits)");
+      sec.pinned[item.substr(0, colon)] = *key;
+    }
+  }
+  config.state_dir = values.get("security.state_dir").value_or("");
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
   return config;

@@ -37,11 +37,15 @@ struct ProxyConfig {
   std::vector<ProxyMappingConfig> mappings;
 };
 
+enum class SecurityMode { secure, legacy };
+
 struct Config {
   NodeConfig node;
   io::LinkOptions link;
   ApplicationConfig application;
   ProxyConfig proxy;
+  SecurityMode security_mode{SecurityMode::secure};
+  std::string state_dir;  // identity and (later) state database
   Logger::Thresholds log_levels{};
   std::string log_file;        // empty: standard error
   std::string control_socket;  // empty: the default path for the hostname

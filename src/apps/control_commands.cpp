@@ -52,6 +52,9 @@ std::string status_json(Runtime& rt, Instant now) {
   j.begin_object();
   j.key("hostname").value(node.config().hostname);
   j.key("nid").value(node.config().nid.to_string());
+  j.key("mode").value(node.config().security.secure ? "secure" : "legacy");
+  if (node.identity()) j.key("public_key").value(security::to_hex(node.identity()->public_key()));
+  j.key("encrypt").value(node.config().security.encrypt);
   j.key("active_locators").begin_array();
   for (auto l : node.active_locators()) j.value(l.to_string());
   j.end_array();
@@ -85,7 +88,10 @@ std::string status_json(Runtime& rt, Instant now) {
 std::string status_text(Runtime& rt, Instant now) {
   auto& node = rt.node();
   std::ostringstream o;
-  o << "node " << node.config().hostname << " nid " << node.config().nid.to_string() << "\n";
+  o << "node " << node.config().hostname << " nid " << node.config().nid.to_string() << " ("
+    << (node.config().security.secure ? "secure" : "legacy") << " mode"
+    << (node.config().security.encrypt ? ", encrypting" : "") << ")\n";
+  if (node.identity()) o << "public key " << security::to_hex(node.identity()->public_key()) << "\n";
   o << "locators:";
   for (auto l : node.active_locators()) o << " " << l.to_string();
   for (auto l : node.linked_locators())

@@ -8,6 +8,8 @@
 #include "config.hpp"
 #include "control_commands.hpp"
 #include "ctl.hpp"
+#include "identity_file.hpp"
+#include <unistd.h>
 #include "proxy_service.hpp"
 #include "runtime.hpp"
 
@@ -22,6 +24,7 @@ Commands:
   heartbeat    node + heartbeat application: a message a second to the remote
   experiment   node + throughput experiment; ends with a JSON summary line
   ctl          ask a running node: status, move LOCATORS (ilnp ctl --help)
+  id           show (creating it on first use) a node's identity: NID and public key
 
 Every command takes the prototype's INI file (-c) and any key on the command
 line, which wins over the file. `ilnp COMMAND --help` lists every key.
@@ -63,6 +66,32 @@ int run_command(const std::string& command, int argc, char** argv) {
   return runtime.run();
 }
 
+// `ilnp id`: the identity a secure node with this hostname (or state dir) uses.
+int run_id(int argc, char** argv) {
+  po::options_description desc("usage: ilnp id [--hostname HOST | --state-dir DIR]\n\nOptions");
+  desc.add_options()("help,h", "show this help")("hostname", po::value<std::string>(),
+                                                 "the node's hostname (default: this machine's)")(
+      "state-dir", po::value<std::string>(), "the node's state directory (default: from the hostname)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+  if (vm.count("help")) {
+    std::cout << desc;
+    return 0;
+  }
+  std::string dir;
+  if (vm.count("state-dir")) {
+    dir = vm["state-dir"].as<std::string>();
+  } else {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    dir = ilnp::apps::default_state_dir(vm.count("hostname") ? vm["hostname"].as<std::string>() : host);
+  }
+  auto identity = ilnp::apps::load_or_create_identity(dir);
+  std::cout << "nid " << identity.nid().to_string() << "\npublic_key "
+            << ilnp::security::to_hex(identity.public_key()) << "\nfile " << dir << "/identity.key\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,12 +100,13 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string command = argv[1];
-  if (command != "node" && command != "heartbeat" && command != "experiment" && command != "ctl") {
+  if (command != "node" && command != "heartbeat" && command != "experiment" && command != "ctl" && command != "id") {
     std::cerr << "ilnp: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   }
   try {
     if (command == "ctl") return ilnp::apps::run_ctl(argc - 1, argv + 1);
+    if (command == "id") return run_id(argc - 1, argv + 1);
     return run_command(command, argc - 1, argv + 1);
   } catch (const ilnp::apps::ConfigError& e) {
     std::cerr << "ilnp " << command << ": configuration error: " << e.what() << "\n";

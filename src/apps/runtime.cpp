@@ -7,6 +7,7 @@
 
 #include <system_error>
 
+#include "identity_file.hpp"
 #include "ilnp/io/clock.hpp"
 
 namespace ilnp::apps {
@@ -30,6 +31,24 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   for (const auto& w : config_.warnings) log(Layer::application, Level::warn, w);
 
   auto& nc = config_.node;
+  // Unix microseconds = monotonic Instant + offset: signed messages carry wall time.
+  auto wall_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+  nc.wall_clock_offset_us = wall_us - std::chrono::duration_cast<std::chrono::microseconds>(
+                                          io::now().time_since_epoch()).count();
+  std::optional<security::Identity> identity;
+  if (nc.security.secure) {
+    if (config_.state_dir.empty()) config_.state_dir = default_state_dir(nc.hostname);
+    identity = load_or_create_identity(config_.state_dir);
+    nc.nid = identity->nid();
+    log(Layer::network, Level::info,
+        "secure mode: NID " + nc.nid.to_string() + " from key " + security::to_hex(identity->public_key()) + " (" +
+            config_.state_dir + "/identity.key)");
+  } else {
+    log(Layer::network, Level::warn,
+        "legacy mode: discovery and locator updates are unauthenticated; anyone on the LAN can redirect this "
+        "node's traffic (set security.mode = secure and remove network.nid to close this)");
+  }
   if (nc.nid.value == 0) {
     do nc.nid = Nid{random_u64()};
     while (nc.nid.value == 0);
@@ -37,7 +56,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   }
   Logger logger([this](Layer layer, Level level, std::string_view text) { log(layer, level, std::string(text)); },
                 config_.log_levels);
-  node_ = std::make_unique<Node>(nc, random_u64(), logger);
+  node_ = std::make_unique<Node>(nc, random_u64(), logger, std::move(identity));
   link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
   driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {

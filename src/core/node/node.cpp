@@ -27,11 +27,12 @@ std::string_view to_string(SendStatus s) {
     case SendStatus::unknown_host: return "unknown host";
     case SendStatus::too_large: return "too large";
     case SendStatus::port_unbound: return "port not bound";
+    case SendStatus::no_peer_key: return "no key for the peer (encryption on)";
   }
   return "?";
 }
 
-Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger)
+Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger, std::optional<security::Identity> identity)
     : config_(std::move(config)),
       rng_(rng_seed),
       log_(std::move(logger)),
@@ -42,7 +43,13 @@ Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger)
       solicit_(config_.discovery_wait_time),
       correspondents_(config_.active_session_ttl),
       peer_bindings_(3 * config_.discovery_wait_time),
-      updates_(config_.loc_update_retries, config_.loc_update_retry_wait_time) {}
+      updates_(config_.loc_update_retries, config_.loc_update_retry_wait_time),
+      identity_(std::move(identity)) {
+  if (secure() && (!identity_ || identity_->nid() != config_.nid))
+    throw std::invalid_argument("a secure node needs its identity, and its NID must be the identity's");
+  if (config_.security.encrypt && !secure()) throw std::invalid_argument("encryption needs secure mode");
+  if (config_.security.encrypt) sealed_.emplace(*identity_, config_.security.rekey_after);
+}
 
 void Node::start(Instant now) {
   if (!config_.locator_cycle.empty())
@@ -79,7 +86,13 @@ void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
   // During a soft handoff the old link still delivers: accept only what is
   // addressed to it, so the overlap does not produce duplicates.
   bool active_link = is_active(arrival);
-  if (!active_link && h.destination.locator != arrival) return drop(DropReason::not_joined, &h, arrival);
+  // Locator updates and acks for our NID are taken from any link we still
+  // hear: an ack comes back the way the update went, over the old link.
+  bool update_for_us = h.destination.nid == config_.nid &&
+                       (h.next_header == static_cast<std::uint8_t>(wire::NextHeader::locator_update) ||
+                        h.next_header == static_cast<std::uint8_t>(wire::NextHeader::secure_locator_update));
+  if (!active_link && h.destination.locator != arrival && !update_for_us)
+    return drop(DropReason::not_joined, &h, arrival);
 
   if (active_link && !is_active(h.source.locator) && h.source.locator != kAllNodes) {
     if (routes_.learn(h.source.locator, arrival, now))
@@ -94,8 +107,20 @@ void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
   auto payload = datagram.subspan(wire::kHeaderSize);
   switch (static_cast<wire::NextHeader>(h.next_header)) {
     case wire::NextHeader::discovery: return receive_discovery(h, arrival, datagram, now);
-    case wire::NextHeader::locator_update: return receive_locator_update(h, arrival, payload, now);
+    case wire::NextHeader::locator_update:
+      // The prototype's hole: in secure mode an unsigned update moves nothing.
+      if (secure()) return drop(DropReason::unauthenticated, &h, arrival);
+      return receive_locator_update(h, arrival, payload, now);
     case wire::NextHeader::transport: return receive_transport(h, arrival, payload, now);
+    case wire::NextHeader::secure_discovery:
+      if (secure()) return receive_secure_discovery(h, arrival, datagram, now);
+      return flood(h, arrival, datagram, now);  // legacy routers still carry them
+    case wire::NextHeader::secure_locator_update:
+      if (secure()) return receive_secure_update(h, arrival, payload, now);
+      break;
+    case wire::NextHeader::sealed_transport:
+      if (sealed_) return receive_sealed(h, arrival, payload, now);
+      break;
   }
   drop(DropReason::unknown_next_header, &h, arrival);
 }
@@ -123,19 +148,31 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
   auto payload = datagram.subspan(wire::kHeaderSize);
   auto message = wire::decode_discovery(payload);
   if (!message) return drop(message.error(), &h, arrival);
-  Ilv ilv{message->locator, message->nid};
-  if (names_.learn(message->hostname, ilv, now))
-    log_.log(Layer::discovery, Level::info,
-             [&] { return "learned name " + message->hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
+  if (secure()) {
+    // Unsigned names are not believed, but legacy nodes behind us still need them.
+    stats_.count(DropReason::unauthenticated);
+    return flood(h, arrival, datagram, now);
+  }
+  learn_name(message->hostname, Ilv{message->locator, message->nid}, arrival, now);
   if (message->solicitation) {
     solicit_.heard_solicitation(now);
-    for (auto l : active_) send_discovery(l, false);
+    for (auto l : active_) send_discovery(l, false, now);
   }
-  // Flood the message through this node's other links so names cross routers.
-  if (h.hop_limit == 0 || !floods_.first_sighting(h.source.nid.value, payload, now)) {
-    if (active_.size() > 1) stats_.count(h.hop_limit == 0 ? DropReason::hop_limit_exceeded : DropReason::duplicate_flood);
-    return;
-  }
+  flood(h, arrival, datagram, now);
+}
+
+void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now) {
+  if (names_.learn(hostname, ilv, now))
+    log_.log(Layer::discovery, Level::info,
+             [&] { return "learned name " + hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
+}
+
+void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {
+  // Re-send through this node's other links so names cross routers.
+  if (!is_active(arrival) || active_.size() < 2) return;
+  auto payload = datagram.subspan(wire::kHeaderSize);
+  if (h.hop_limit == 0) return stats_.count(DropReason::hop_limit_exceeded);
+  if (!floods_.first_sighting(h.source.nid.value, payload, now)) return stats_.count(DropReason::duplicate_flood);
   for (auto l : active_) {
     if (l == arrival) continue;
     wire::Buffer copy(datagram.begin(), datagram.end());
@@ -175,13 +212,17 @@ void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::
 }
 
 void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
-  auto segment = wire::decode_transport(payload);
-  if (!segment) return drop(segment.error(), &h, arrival);
-  if (!bound_.contains(segment->destination_port)) return drop(DropReason::port_unbound, &h, arrival);
   // With several links, one datagram can reach us twice (directly and through
   // a router): deliver the first copy only.
   if (linked_.size() > 1 && !handoff_copies_.first_sighting(h.source.nid.value, payload, now))
     return drop(DropReason::handoff_duplicate, &h, arrival);
+  deliver_segment(h, arrival, payload, now);
+}
+
+void Node::deliver_segment(const wire::Header& h, Locator arrival, wire::Bytes bytes, Instant now) {
+  auto segment = wire::decode_transport(bytes);
+  if (!segment) return drop(segment.error(), &h, arrival);
+  if (!bound_.contains(segment->destination_port)) return drop(DropReason::port_unbound, &h, arrival);
   correspondents_.touch(h.source, now);
   ++stats_.delivered;
   actions_.emplace_back(Deliver{segment->destination_port, h.source, segment->source_port, h.destination, arrival,
@@ -200,7 +241,8 @@ void Node::transmit(Locator link, Ilv destination, wire::NextHeader next_header,
   actions_.emplace_back(Transmit{link, std::move(bytes)});
 }
 
-void Node::send_discovery(Locator link, bool solicitation) {
+void Node::send_discovery(Locator link, bool solicitation, Instant now) {
+  if (secure()) return send_secure_discovery(link, solicitation, now);
   auto payload = wire::encode_discovery(wire::Discovery{config_.nid, link, solicitation, config_.hostname});
   ++(solicitation ? stats_.solicitations_sent : stats_.advertisements_sent);
   transmit(link, Ilv{kAllNodes, Nid{0}}, wire::NextHeader::discovery, payload);
@@ -228,6 +270,18 @@ SendStatus Node::send_to(Instant now, Port source_port, Ilv destination, Port de
     return SendStatus::no_route;
   }
   auto segment = wire::encode_transport(source_port, destination_port, data);
+  if (sealed_) {
+    // Never in clear when encryption is on: without the peer's key, ask and drop.
+    auto key = peer_keys_.key_of(destination.nid);
+    if (!key) {
+      stats_.count(DropReason::no_peer_key);
+      ask_for_routes(now);
+      return SendStatus::no_peer_key;
+    }
+    transmit(*via, destination, wire::NextHeader::sealed_transport, sealed_->seal(destination.nid, *key, segment));
+    correspondents_.touch(destination, now);
+    return SendStatus::sent;
+  }
   transmit(*via, destination, wire::NextHeader::transport, segment);
   correspondents_.touch(destination, now);
   return SendStatus::sent;
@@ -262,7 +316,7 @@ void Node::handle_timeout(Instant now) {
     }
   }
   if (now >= solicit_.next_due() && solicit_.on_solicit_due(now, rng_)) {
-    for (auto l : active_) send_discovery(l, true);
+    for (auto l : active_) send_discovery(l, true, now);
     log_.log(Layer::discovery, Level::debug, [&] { return std::string("sent solicitations"); });
   }
 }

@@ -58,13 +58,14 @@ void Node::move_to(Instant now, std::vector<Locator> locators) {
   for (auto l : locators) {
     bool is_new = !linked_.contains(l);
     join(l);
-    if (is_new) send_discovery(l, false);  // routers learn the new path at once
+    if (is_new) send_discovery(l, false, now);  // routers learn the new path at once
   }
   if (!hard) {
     for (auto l : old)
       if (!is_active(l)) leaving_.push_back(l);
     leave_at_ = leaving_.empty() ? kNever : now + config_.handoff_time;
   }
+  if (secure()) last_update_sequence_ = next_wall_stamp(now);
   updates_.begin(peers, now);
   send_due_updates(now);
 }
@@ -98,7 +99,8 @@ void Node::send_due_updates(Instant now) {
       continue;
     }
     ++stats_.updates_sent;
-    transmit(*via, p.peer, wire::NextHeader::locator_update, update);
+    if (secure()) send_secure_update(*via, p.peer);
+    else transmit(*via, p.peer, wire::NextHeader::locator_update, update);
     log_.log(Layer::network, Level::info, [&] {
       return "sent locator update " + list_text(active_) + " to " + p.peer.to_string() + " via " + via->to_string() +
              " (send " + std::to_string(p.sends) + ")";

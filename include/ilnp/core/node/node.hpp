@@ -22,17 +22,21 @@
 #include "ilnp/core/node/node_config.hpp"
 #include "ilnp/core/node/stats.hpp"
 #include "ilnp/core/rng.hpp"
+#include "ilnp/core/security/peer_keys.hpp"
+#include "ilnp/core/security/sealed_channels.hpp"
 #include "ilnp/core/wire/header.hpp"
 #include "ilnp/core/wire/messages.hpp"
 
 namespace ilnp {
 
-enum class SendStatus { sent, no_route, unknown_host, too_large, port_unbound };
+enum class SendStatus { sent, no_route, unknown_host, too_large, port_unbound, no_peer_key };
 [[nodiscard]] std::string_view to_string(SendStatus s);
 
 class Node {
  public:
-  Node(NodeConfig config, std::uint64_t rng_seed, Logger logger = {});
+  // A secure node (config.security.secure) needs `identity`; its NID is the
+  // identity's. Throws std::invalid_argument when they disagree.
+  Node(NodeConfig config, std::uint64_t rng_seed, Logger logger = {}, std::optional<security::Identity> identity = {});
 
   // Joins the first locator set, starts discovery and the move schedule.
   void start(Instant now);
@@ -66,6 +70,8 @@ class Node {
   [[nodiscard]] const std::set<Locator>& linked_locators() const { return linked_; }
   [[nodiscard]] const mobility::Correspondents& correspondents() const { return correspondents_; }
   [[nodiscard]] const mobility::UpdateSender& pending_updates() const { return updates_; }
+  [[nodiscard]] const std::optional<security::Identity>& identity() const { return identity_; }
+  [[nodiscard]] const security::PeerKeys& peer_keys() const { return peer_keys_; }
   [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const {
     return names_.resolve(hostname, now);
   }
@@ -80,7 +86,18 @@ class Node {
   void receive_discovery(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_locator_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void receive_transport(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
-  void send_discovery(Locator link, bool solicitation);
+  void deliver_segment(const wire::Header& header, Locator arrival, wire::Bytes segment, Instant now);
+  void flood(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
+  // Secure mode (node_secure.cpp).
+  void receive_secure_discovery(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
+  void receive_secure_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
+  void receive_sealed(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
+  void send_secure_discovery(Locator link, bool solicitation, Instant now);
+  void send_secure_update(Locator via, Ilv peer);
+  void learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now);
+  [[nodiscard]] std::uint64_t next_wall_stamp(Instant now);
+  [[nodiscard]] bool secure() const { return config_.security.secure; }
+  void send_discovery(Locator link, bool solicitation, Instant now);
   void transmit(Locator link, Ilv destination, wire::NextHeader next_header, wire::Bytes payload);
   void join(Locator l);
   void leave(Locator l);
@@ -109,6 +126,11 @@ class Node {
   std::vector<Locator> leaving_;
   Instant next_route_refresh_{kNever};
   Instant earliest_ask_{};
+  std::optional<security::Identity> identity_;
+  security::PeerKeys peer_keys_;
+  std::optional<security::SealedChannels> sealed_;
+  std::uint64_t last_wall_stamp_{0};
+  std::uint64_t last_update_sequence_{0};
   std::set<Port> bound_;
   std::deque<Action> actions_;
 };

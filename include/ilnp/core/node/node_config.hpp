@@ -4,14 +4,27 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "ilnp/core/security/identity.hpp"
 
 #include "ilnp/core/time.hpp"
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/constants.hpp"
 
 namespace ilnp {
+
+struct SecurityConfig {
+  // Secure mode: signed discovery and locator updates (45, 46); legacy
+  // discovery is flooded but not believed, legacy updates are refused.
+  bool secure{false};
+  // Seal transport datagrams to secure peers (47); never send them in clear.
+  bool encrypt{false};
+  std::uint64_t rekey_after{std::uint64_t{1} << 30};  // datagrams per epoch
+  std::map<std::string, security::PublicKey> pinned;  // hostname -> the only key it may use
+};
 
 struct NodeConfig {
   Nid nid;
@@ -27,11 +40,18 @@ struct NodeConfig {
   Duration handoff_time{std::chrono::seconds(10)};
   unsigned loc_update_retries{3};
   Duration loc_update_retry_wait_time{std::chrono::seconds(1)};
+  SecurityConfig security;
+  // Unix time in microseconds = Instant (ns) / 1000 + this; signed messages
+  // carry wall-clock timestamps. 0 in the simulator.
+  std::int64_t wall_clock_offset_us{0};
 
   // Largest transport data that fits one datagram.
   [[nodiscard]] std::size_t max_transport_data() const {
-    return buffer_size - wire::kHeaderSize - wire::kTransportHeaderSize;
+    auto max = buffer_size - wire::kHeaderSize - wire::kTransportHeaderSize;
+    return security.encrypt ? max - kSealOverhead : max;
   }
+  // Epoch (4) + counter (8) + Poly1305 tag (16) per sealed datagram.
+  static constexpr std::size_t kSealOverhead = 28;
 };
 
 }  // namespace ilnp

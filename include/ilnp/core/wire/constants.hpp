@@ -20,6 +20,10 @@ enum class NextHeader : std::uint8_t {
   transport = 42,
   discovery = 43,
   locator_update = 44,
+  // Secure mode (our extension): legacy nodes drop these unread.
+  secure_discovery = 45,
+  secure_locator_update = 46,
+  sealed_transport = 47,
 };
 
 }  // namespace ilnp::wire

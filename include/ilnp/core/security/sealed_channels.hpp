@@ -1,0 +1,51 @@
+// End-to-end encryption of transport datagrams between two secure nodes:
+// X25519 from the Ed25519 identities, a key per direction and epoch, and
+// ChaCha20-Poly1305-IETF with the (epoch, counter) as nonce; a replay window
+// per peer; a new epoch after `rekey_after` datagrams (proto/README.md).
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+
+#include "ilnp/core/result.hpp"
+#include "ilnp/core/security/identity.hpp"
+#include "ilnp/core/security/replay_window.hpp"
+#include "ilnp/core/wire/secure_messages.hpp"
+
+namespace ilnp::security {
+
+using SymmetricKey = std::array<std::byte, 32>;
+
+class SealedChannels {
+ public:
+  static constexpr std::size_t kMaxPeers = 1024;
+
+  SealedChannels(const Identity& me, std::uint64_t rekey_after) : me_(me), rekey_after_(rekey_after) {}
+
+  // The sealed payload (epoch, counter, ciphertext, tag) of `plaintext` for `peer`.
+  [[nodiscard]] wire::Buffer seal(Nid peer, const PublicKey& peer_key, wire::Bytes plaintext);
+  // The plaintext, or decrypt_failed / replayed_datagram.
+  [[nodiscard]] Result<wire::Buffer> open(Nid peer, const PublicKey& peer_key, const wire::SealedTransport& sealed);
+
+  [[nodiscard]] std::uint32_t send_epoch(Nid peer) const;
+
+ private:
+  struct Channel {
+    PublicKey peer_key{};
+    std::array<std::byte, 32> shared{};
+    std::uint32_t tx_epoch{0};
+    std::uint64_t tx_counter{0};
+    SymmetricKey tx_key{};
+    // The receive side keeps the newest epoch and the one before (rekeying).
+    std::map<std::uint32_t, std::pair<SymmetricKey, ReplayWindow>> rx;
+  };
+  Channel& channel(Nid peer, const PublicKey& peer_key);
+  [[nodiscard]] SymmetricKey direction_key(const Channel& c, Nid sender, Nid receiver, std::uint32_t epoch) const;
+
+  const Identity& me_;
+  std::uint64_t rekey_after_;
+  std::map<Nid, Channel> channels_;
+};
+
+}  // namespace ilnp::security

@@ -1,0 +1,123 @@
+// Secure mode (proto/README.md, "Secure mode"): signed discovery and locator
+// updates, and sealed transport. A message changes state only after its
+// signature verifies, its key owns the NID, and it is fresher than the last.
+#include <algorithm>
+
+#include "ilnp/core/node/node.hpp"
+#include "ilnp/core/wire/secure_messages.hpp"
+
+namespace ilnp {
+
+std::uint64_t Node::next_wall_stamp(Instant now) {
+  // Wall-clock microseconds, strictly increasing even if the clock steps back.
+  auto wall = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() +
+      config_.wall_clock_offset_us);
+  last_wall_stamp_ = std::max(last_wall_stamp_ + 1, wall);
+  return last_wall_stamp_;
+}
+
+void Node::send_secure_discovery(Locator link, bool solicitation, Instant now) {
+  wire::SecureDiscovery m;
+  m.solicitation = solicitation;
+  m.nid = config_.nid;
+  m.locator = link;
+  m.timestamp = next_wall_stamp(now);
+  m.key = identity_->public_key();
+  m.hostname = config_.hostname;
+  m.signature = identity_->sign(wire::secure_discovery_signed_bytes(m));
+  ++(solicitation ? stats_.solicitations_sent : stats_.advertisements_sent);
+  transmit(link, Ilv{kAllNodes, Nid{0}}, wire::NextHeader::secure_discovery, wire::encode_secure_discovery(m));
+}
+
+void Node::receive_secure_discovery(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {
+  if (!is_active(arrival)) return drop(DropReason::not_joined, &h, arrival);
+  auto m = wire::decode_secure_discovery(datagram.subspan(wire::kHeaderSize));
+  if (!m) return drop(m.error(), &h, arrival);
+  if (security::nid_of(m->key) != m->nid) return drop(DropReason::nid_key_mismatch, &h, arrival);
+  if (!security::verify(m->key, wire::secure_discovery_signed_bytes(*m), m->signature))
+    return drop(DropReason::bad_signature, &h, arrival);
+  if (auto pin = config_.security.pinned.find(m->hostname); pin != config_.security.pinned.end() && pin->second != m->key)
+    return drop(DropReason::pinned_key_mismatch, &h, arrival);
+  if (!peer_keys_.is_fresh(m->nid, security::Freshness::discovery, m->timestamp))
+    return drop(DropReason::stale_message, &h, arrival);
+  // First come, first served: a live name is not handed to another key.
+  if (auto owner = names_.resolve(m->hostname, now); owner && owner->nid != m->nid)
+    return drop(DropReason::hostname_taken, &h, arrival);
+  peer_keys_.learn(m->nid, m->key);
+  peer_keys_.accepted(m->nid, security::Freshness::discovery, m->timestamp);
+  learn_name(m->hostname, Ilv{m->locator, m->nid}, arrival, now);
+  if (m->solicitation) {
+    solicit_.heard_solicitation(now);
+    for (auto l : active_) send_discovery(l, false, now);
+  }
+  flood(h, arrival, datagram, now);
+}
+
+void Node::send_secure_update(Locator via, Ilv peer) {
+  wire::SecureUpdate m;
+  m.sequence = last_update_sequence_;  // one sequence per move: retransmissions repeat it
+  m.locators = active_;
+  m.key = identity_->public_key();
+  m.signature = identity_->sign(wire::secure_update_signed_bytes(m, config_.nid, peer.nid));
+  transmit(via, peer, wire::NextHeader::secure_locator_update, wire::encode_secure_update(m));
+}
+
+void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
+  auto m = wire::decode_secure_update(payload);
+  if (!m) return drop(m.error(), &h, arrival);
+  if (security::nid_of(m->key) != h.source.nid) return drop(DropReason::nid_key_mismatch, &h, arrival);
+  if (!security::verify(m->key, wire::secure_update_signed_bytes(*m, h.source.nid, h.destination.nid), m->signature))
+    return drop(DropReason::bad_signature, &h, arrival);
+  peer_keys_.learn(h.source.nid, m->key);
+  if (m->is_ack) {
+    // Only an ack of the update we sent last counts.
+    if (m->acknowledges != last_update_sequence_) return drop(DropReason::stale_message, &h, arrival);
+    if (auto rtt = updates_.acknowledged(h.source.nid, now)) {
+      ++stats_.updates_acknowledged;
+      log_.log(Layer::network, Level::info, [&] {
+        return "locator update acknowledged by " + h.source.to_string() + " after " +
+               std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()) + " us (signed)";
+      });
+    }
+    return;
+  }
+  // A retransmission carries the same sequence: acknowledge it again, apply nothing new.
+  bool retransmission = !peer_keys_.is_fresh(h.source.nid, security::Freshness::update, m->sequence);
+  if (retransmission && !peer_keys_.is_fresh(h.source.nid, security::Freshness::update, m->sequence + 1))
+    return drop(DropReason::stale_message, &h, arrival);  // older than the last one: a replay
+  if (!retransmission) {
+    ++stats_.updates_received;
+    peer_keys_.accepted(h.source.nid, security::Freshness::update, m->sequence);
+    auto host = names_.rebind(h.source.nid, m->locators, now);
+    peer_bindings_.bind(h.source.nid, m->locators, now);
+    correspondents_.relocate(h.source.nid, m->locators.front());
+    log_.log(Layer::network, Level::info, [&] {
+      return "signed locator update from " + (host ? *host + " " : std::string()) + h.source.nid.to_string() +
+             ": now at " + m->locators.front().to_string();
+    });
+  }
+  wire::SecureUpdate ack;
+  ack.is_ack = true;
+  ack.sequence = next_wall_stamp(now);
+  ack.acknowledges = m->sequence;
+  ack.key = identity_->public_key();
+  ack.signature = identity_->sign(wire::secure_update_signed_bytes(ack, config_.nid, h.source.nid));
+  transmit(arrival, Ilv{m->locators.front(), h.source.nid}, wire::NextHeader::secure_locator_update,
+           wire::encode_secure_update(ack));
+}
+
+void Node::receive_sealed(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
+  auto key = peer_keys_.key_of(h.source.nid);
+  if (!key) {
+    ask_for_routes(now);  // its advertisement brings the key
+    return drop(DropReason::no_peer_key, &h, arrival);
+  }
+  auto sealed = wire::decode_sealed_transport(payload);
+  if (!sealed) return drop(sealed.error(), &h, arrival);
+  auto plain = sealed_->open(h.source.nid, *key, *sealed);
+  if (!plain) return drop(plain.error(), &h, arrival);
+  deliver_segment(h, arrival, *plain, now);
+}
+
+}  // namespace ilnp
