@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-dev
   libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libusrsctp-dev
-  iproute2 ncat netcat-openbsd python3 procps
+  iproute2 ncat netcat-openbsd python3 procps tshark sqlite3
 )
 
 missing=()
