@@ -194,14 +194,16 @@ netns_netem() {
 # XDG_RUNTIME_DIR of its own: the node's control socket defaults to
 # $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock (/run/ilnp/... for root), a path that
 # network namespaces share, so nodes of the same name in parallel runs (or
-# anyone's node on this machine) would otherwise collide.
+# anyone's node on this machine) would otherwise collide. Likewise
+# XDG_STATE_HOME, where a secure node keeps its identity.
 netns_start() {
   local host=$1 label=$2
   shift 2
   [[ ${1:-} == -- ]] && shift
-  mkdir -p "$NETNS_DIR/run/$label"
-  chmod 700 "$NETNS_DIR/run/$label"
-  ip netns exec "$(netns_name "$host")" env XDG_RUNTIME_DIR="$NETNS_DIR/run/$label" "$@" \
+  mkdir -p "$NETNS_DIR/run/$label" "$NETNS_DIR/state/$label"
+  chmod 700 "$NETNS_DIR/run/$label" "$NETNS_DIR/state/$label"
+  ip netns exec "$(netns_name "$host")" env XDG_RUNTIME_DIR="$NETNS_DIR/run/$label" \
+    XDG_STATE_HOME="$NETNS_DIR/state/$label" "$@" \
     </dev/null >"$NETNS_DIR/$label.out" 2>"$NETNS_DIR/$label.err" &
   NETNS_PIDS[$label]=$!
   NETNS_LABELS+=("$label")
