@@ -63,6 +63,9 @@ void NodeDriver::drain_actions() {
                      link_.leave(l.link);
                      log_.log(Layer::link, Level::info, [&] { return "left group " + link_.group_text(l.link); });
                    },
+                   [this](const Notice& n) {
+                     if (notices_) notices_(n.event);
+                   },
                    [this](const Deliver& d) {
                      if (auto h = handlers_.find(d.port); h != handlers_.end()) return h->second(d);
                      if (fallback_) fallback_(d);

@@ -315,10 +315,12 @@ TEST(NodeMobility, HardHandoffLeavesBeforeJoining) {
   mn.start(Instant{});
   drain(mn);
   mn.move_to(Instant{} + 1s, {B});
-  auto actions = drain(mn);
-  ASSERT_GE(actions.size(), 2u);
-  EXPECT_EQ(std::get<Leave>(actions[0]).link, A);
-  EXPECT_EQ(std::get<Join>(actions[1]).link, B);
+  std::vector<Action> membership;
+  for (auto& a : drain(mn))
+    if (std::holds_alternative<Join>(a) || std::holds_alternative<Leave>(a)) membership.push_back(a);
+  ASSERT_EQ(membership.size(), 2u);
+  EXPECT_EQ(std::get<Leave>(membership[0]).link, A);
+  EXPECT_EQ(std::get<Join>(membership[1]).link, B);
   EXPECT_EQ(mn.linked_locators(), std::set<Locator>({B}));
 }
 

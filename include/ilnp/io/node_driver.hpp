@@ -25,6 +25,8 @@ class NodeDriver {
   void start();
   // Binds a transport port; datagrams for it go to `handler`.
   bool bind(Port port, DeliverHandler handler);
+  // The node's notices (names learned, moves, ...) go here, if set.
+  void set_notice_handler(std::function<void(const Event&)> handler) { notices_ = std::move(handler); }
   // Datagrams for ports bound directly on the node (e.g. by the proxy) go here.
   void set_fallback_handler(DeliverHandler handler) { fallback_ = std::move(handler); }
   // Runs `input` on the node at the current time, then performs its actions.
@@ -54,6 +56,7 @@ class NodeDriver {
   Instant armed_for_{kNever};
   std::map<Port, DeliverHandler> handlers_;
   DeliverHandler fallback_;
+  std::function<void(const Event&)> notices_;
 };
 
 }  // namespace ilnp::io

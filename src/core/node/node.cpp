@@ -161,7 +161,9 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
   flood(h, arrival, datagram, now);
 }
 
-void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now) {
+void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
+                      std::optional<security::PublicKey> key) {
+  actions_.emplace_back(Notice{NameLearned{hostname, ilv, key}});
   if (names_.learn(hostname, ilv, now))
     log_.log(Layer::discovery, Level::info,
              [&] { return "learned name " + hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
@@ -189,6 +191,7 @@ void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::
   if (message->is_ack) {
     if (auto rtt = updates_.acknowledged(h.source.nid, now)) {
       ++stats_.updates_acknowledged;
+      actions_.emplace_back(Notice{UpdateAcknowledged{h.source.nid, *rtt}});
       log_.log(Layer::network, Level::info, [&] {
         return "locator update acknowledged by " + h.source.to_string() + " after " +
                std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()) + " us";
@@ -201,6 +204,7 @@ void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::
   auto host = names_.rebind(h.source.nid, message->locators, now);
   peer_bindings_.bind(h.source.nid, message->locators, now);
   correspondents_.relocate(h.source.nid, message->locators.front());
+  actions_.emplace_back(Notice{PeerRelocated{h.source.nid, message->locators}});
   log_.log(Layer::network, Level::info, [&] {
     std::string list;
     for (auto l : message->locators) list += (list.empty() ? "" : ",") + l.to_string();

@@ -23,6 +23,7 @@ void Node::leave(Locator l) {
   if (!linked_.erase(l)) return;
   auto forgotten = routes_.forget_via(l);
   actions_.emplace_back(Leave{l});
+  actions_.emplace_back(Notice{LocatorLeft{l}});
   log_.log(Layer::network, Level::info, [&] {
     return "left locator " + l.to_string() + " (" + std::to_string(forgotten) + " routes through it forgotten)";
   });
@@ -41,6 +42,7 @@ void Node::move_to(Instant now, std::vector<Locator> locators) {
   leave_old_locators();
   ++stats_.moves;
   auto old = std::exchange(active_, {});
+  actions_.emplace_back(Notice{Moved{old, locators}});
   log_.log(Layer::network, Level::info, [&] { return "moving from " + list_text(old) + " to " + list_text(locators); });
 
   // Paths to correspondents as they were before the move: updates go the old way.
@@ -99,6 +101,7 @@ void Node::send_due_updates(Instant now) {
       continue;
     }
     ++stats_.updates_sent;
+    actions_.emplace_back(Notice{UpdateSent{p.peer, *via}});
     if (secure()) send_secure_update(*via, p.peer);
     else transmit(*via, p.peer, wire::NextHeader::locator_update, update);
     log_.log(Layer::network, Level::info, [&] {

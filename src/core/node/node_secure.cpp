@@ -46,7 +46,7 @@ void Node::receive_secure_discovery(const wire::Header& h, Locator arrival, wire
     return drop(DropReason::hostname_taken, &h, arrival);
   peer_keys_.learn(m->nid, m->key);
   peer_keys_.accepted(m->nid, security::Freshness::discovery, m->timestamp);
-  learn_name(m->hostname, Ilv{m->locator, m->nid}, arrival, now);
+  learn_name(m->hostname, Ilv{m->locator, m->nid}, arrival, now, m->key);
   if (m->solicitation) {
     solicit_.heard_solicitation(now);
     for (auto l : active_) send_discovery(l, false, now);
@@ -75,6 +75,7 @@ void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::B
     if (m->acknowledges != last_update_sequence_) return drop(DropReason::stale_message, &h, arrival);
     if (auto rtt = updates_.acknowledged(h.source.nid, now)) {
       ++stats_.updates_acknowledged;
+      actions_.emplace_back(Notice{UpdateAcknowledged{h.source.nid, *rtt}});
       log_.log(Layer::network, Level::info, [&] {
         return "locator update acknowledged by " + h.source.to_string() + " after " +
                std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()) + " us (signed)";
@@ -92,6 +93,7 @@ void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::B
     auto host = names_.rebind(h.source.nid, m->locators, now);
     peer_bindings_.bind(h.source.nid, m->locators, now);
     correspondents_.relocate(h.source.nid, m->locators.front());
+    actions_.emplace_back(Notice{PeerRelocated{h.source.nid, m->locators}});
     log_.log(Layer::network, Level::info, [&] {
       return "signed locator update from " + (host ? *host + " " : std::string()) + h.source.nid.to_string() +
              ": now at " + m->locators.front().to_string();

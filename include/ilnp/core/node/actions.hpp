@@ -1,7 +1,13 @@
 // What the core asks its driver to do. The driver performs actions in order.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <variant>
+#include <vector>
+
+#include "ilnp/core/security/identity.hpp"
+#include "ilnp/core/time.hpp"
 
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/bytes.hpp"
@@ -29,6 +35,36 @@ struct Deliver {
   wire::Buffer data;
 };
 
-using Action = std::variant<Transmit, Join, Leave, Deliver>;
+// Facts worth keeping or plotting (the state database, experiment results).
+struct NameLearned {  // an accepted advertisement or solicitation
+  std::string hostname;
+  Ilv ilv;
+  std::optional<security::PublicKey> key;  // secure mode
+};
+struct PeerRelocated {  // a correspondent's locator update was applied
+  Nid nid;
+  std::vector<Locator> locators;
+};
+struct Moved {
+  std::vector<Locator> from;
+  std::vector<Locator> to;
+};
+struct UpdateSent {
+  Ilv peer;
+  Locator via;
+};
+struct UpdateAcknowledged {
+  Nid peer;
+  Duration round_trip;
+};
+struct LocatorLeft {
+  Locator link;
+};
+using Event = std::variant<NameLearned, PeerRelocated, Moved, UpdateSent, UpdateAcknowledged, LocatorLeft>;
+struct Notice {
+  Event event;
+};
+
+using Action = std::variant<Transmit, Join, Leave, Deliver, Notice>;
 
 }  // namespace ilnp

@@ -94,7 +94,8 @@ class Node {
   void receive_sealed(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void send_secure_discovery(Locator link, bool solicitation, Instant now);
   void send_secure_update(Locator via, Ilv peer);
-  void learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now);
+  void learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
+                  std::optional<security::PublicKey> key = std::nullopt);
   [[nodiscard]] std::uint64_t next_wall_stamp(Instant now);
   [[nodiscard]] bool secure() const { return config_.security.secure; }
   void send_discovery(Locator link, bool solicitation, Instant now);
