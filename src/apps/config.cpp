@@ -66,7 +66,8 @@ constexpr KeySpec kKeys[] = {
     {"security.rekey_after", "1073741824", "sealed datagrams per key epoch before a new key is derived"},
     {"security.pin", nullptr, "keys peers must use: 'HOSTNAME:PUBLIC_KEY_HEX', several separated by commas"},
     {"security.state_dir", nullptr,
-     "where the identity lives (default: $XDG_STATE_HOME/ilnp/HOSTNAME, /var/lib/ilnp/HOSTNAME for root)"},
+     "where identity.key and state.db live (default: $XDG_STATE_HOME/ilnp/HOSTNAME, /var/lib/ilnp/HOSTNAME for root)"},
+    {"state.database", "true", "keep peers, bindings and counters in state.db and restore them at start"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
     {"control.socket", nullptr,
      "control socket for `ilnp ctl` (default: $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock, /run/ilnp/... for root)"},
@@ -327,6 +328,7 @@ Config load_config(const std::optional<std::string>& file,
     }
   }
   config.state_dir = values.get("security.state_dir").value_or("");
+  config.state_database = values.boolean("state.database");
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
   return config;

@@ -45,7 +45,8 @@ struct Config {
   ApplicationConfig application;
   ProxyConfig proxy;
   SecurityMode security_mode{SecurityMode::secure};
-  std::string state_dir;  // identity and (later) state database
+  std::string state_dir;  // identity.key and state.db
+  bool state_database{true};
   Logger::Thresholds log_levels{};
   std::string log_file;        // empty: standard error
   std::string control_socket;  // empty: the default path for the hostname

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "identity_file.hpp"
+#include "state_service.hpp"
 #include "ilnp/io/clock.hpp"
 
 namespace ilnp::apps {
@@ -37,8 +38,8 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   nc.wall_clock_offset_us = wall_us - std::chrono::duration_cast<std::chrono::microseconds>(
                                           io::now().time_since_epoch()).count();
   std::optional<security::Identity> identity;
+  if (config_.state_dir.empty()) config_.state_dir = default_state_dir(nc.hostname);
   if (nc.security.secure) {
-    if (config_.state_dir.empty()) config_.state_dir = default_state_dir(nc.hostname);
     identity = load_or_create_identity(config_.state_dir);
     nc.nid = identity->nid();
     log(Layer::network, Level::info,
@@ -59,6 +60,13 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   node_ = std::make_unique<Node>(nc, random_u64(), logger, std::move(identity));
   link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
   driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger);
+  if (config_.state_database) {
+    state_ = std::make_unique<StateService>(*this);
+    subscribe([this](const Event& e) { state_->on_event(e); });
+  }
+  driver_->set_notice_handler([this](const Event& e) {
+    for (auto& s : subscribers_) s(e);
+  });
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     log(Layer::application, Level::info, "received signal " + std::to_string(signal) + ", stopping");
@@ -66,7 +74,7 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   });
 }
 
-Runtime::~Runtime() = default;
+Runtime::~Runtime() = default;  // StateService is complete here
 
 void Runtime::serve_control(const std::string& path, io::ControlServer::Handler handler) {
   control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler));
@@ -103,6 +111,7 @@ void Runtime::stop() {
   // Always written, whatever the log levels: a run ends with what was dropped and why.
   log_->write(io::wall_clock_text() + " " + config_.node.hostname + " application info: " + summary);
   control_.reset();  // removes the socket file
+  state_.reset();    // commits what is still queued
   out_.flush();
   log_->flush();
   io_.stop();

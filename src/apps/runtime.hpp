@@ -19,6 +19,8 @@
 
 namespace ilnp::apps {
 
+class StateService;
+
 class Runtime {
  public:
   explicit Runtime(Config config);
@@ -35,6 +37,9 @@ class Runtime {
   void log(Layer layer, Level level, const std::string& text);
   // Opens the control socket; requests are answered by `handler` on the event loop.
   void serve_control(const std::string& path, io::ControlServer::Handler handler);
+  // The node's notices (moves, names learned, ...) also go to `handler`.
+  void subscribe(std::function<void(const Event&)> handler) { subscribers_.push_back(std::move(handler)); }
+  [[nodiscard]] StateService* state() { return state_.get(); }
 
   [[nodiscard]] boost::asio::io_context& io() { return io_; }
   [[nodiscard]] io::NodeDriver& driver() { return *driver_; }
@@ -51,6 +56,8 @@ class Runtime {
   std::unique_ptr<io::MulticastLink> link_;
   std::unique_ptr<io::NodeDriver> driver_;
   std::unique_ptr<io::ControlServer> control_;
+  std::unique_ptr<StateService> state_;
+  std::vector<std::function<void(const Event&)>> subscribers_;
   boost::asio::signal_set signals_;
   std::function<void()> stop_hook_;
   bool stopped_{false};

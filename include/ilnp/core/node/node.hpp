@@ -56,6 +56,15 @@ class Node {
   SendStatus send_to_host(Instant now, Port source_port, const std::string& hostname, Port destination_port,
                           wire::Bytes data);
 
+  // A binding remembered from an earlier run (the state database), seen at
+  // `seen`: usable until it expires like any learned name. `key` only from
+  // a store that kept verified keys.
+  void restore_binding(const std::string& hostname, Ilv ilv, Instant seen,
+                       std::optional<security::PublicKey> key = std::nullopt) {
+    names_.learn(hostname, ilv, seen);
+    if (key && security::nid_of(*key) == ilv.nid) peer_keys_.learn(ilv.nid, *key);
+  }
+
   // Solicits now (at most once a second) when a name or route is missing.
   void request_discovery(Instant now) { ask_for_routes(now); }
 
