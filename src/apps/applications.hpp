@@ -19,8 +19,8 @@ struct Application {
 // Stops the runtime when it is done.
 [[nodiscard]] std::unique_ptr<Application> attach_experiment(Runtime& runtime);
 
-// Prints a failed send the way the prototype does ("Network Exception: ..."),
-// once per change of problem rather than once per datagram.
+// Reports a failed send ("Network Exception: ..." like the prototype) as a
+// warning in the log, once per change of problem rather than per datagram.
 class SendProblemReporter {
  public:
   // Returns true when the send succeeded.
@@ -30,7 +30,7 @@ class SendProblemReporter {
       return true;
     }
     auto problem = "Network Exception: " + std::string(to_string(status)) + " for '" + remote + "'";
-    if (problem != last_) runtime.print(problem);
+    if (problem != last_) runtime.log(Layer::application, Level::warn, problem);
     last_ = std::move(problem);
     return false;
   }

@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::size_t kBurst = 32;
 constexpr Duration kMaxLag = std::chrono::milliseconds(100);
-constexpr Duration kRetryUnreachable = std::chrono::milliseconds(100);
+// The node solicits at once when it has no route; try again soon after.
+constexpr Duration kRetryUnreachable = std::chrono::milliseconds(5);
 constexpr int kStopCopies = 3;
 // A node that both sends and receives waits this long for its peer's stop.
 constexpr auto kPeerStopGrace = std::chrono::seconds(2);
@@ -60,11 +61,12 @@ class Experiment final : public Application {
 
   void send_due() {
     auto now = io::now();
-    if (started_ && app_.run_time && now - *started_ >= seconds_f(*app_.run_time)) return send_stop();
+    if (sending_started_ && app_.run_time && now - *sending_started_ >= seconds_f(*app_.run_time)) return send_stop();
     if (rt_.driver().link().backlogged()) return rt_.driver().link().when_writable([this] { send_due(); });
     for (std::size_t i = 0; i < kBurst && next_due_ <= now; ++i) {
       if (!send_one(next_sequence_)) return schedule(now + kRetryUnreachable);
-      if (!started_) started_ = next_due_ = now;
+      if (!sending_started_) sending_started_ = next_due_ = now;
+      if (!started_) started_ = now;
       ++next_sequence_;
       next_due_ += wait_;
     }
@@ -145,7 +147,8 @@ class Experiment final : public Application {
   Duration wait_{};
   std::uint64_t next_sequence_{1};
   Instant next_due_{};
-  std::optional<Instant> started_;
+  std::optional<Instant> started_;          // first datagram sent or received
+  std::optional<Instant> sending_started_;  // paces sending from the first send
   std::optional<Instant> last_activity_;
   ExperimentStats stats_;
   SendProblemReporter problems_;

@@ -130,7 +130,9 @@ void Node::forward(const wire::Header& h, Locator arrival, wire::Bytes datagram,
   // link is served by the link itself.
   if (h.destination.locator == arrival) return drop(DropReason::same_link, &h, arrival);
   auto via = is_active(h.destination.locator) ? h.destination.locator : routes_.lookup(h.destination.locator, now);
-  if (!via) return drop(DropReason::no_route, &h, arrival);
+  // Forward only between current locators: a mobile node in a soft handoff
+  // must not relay between its old and new links (copies, loops).
+  if (!via || !is_active(*via)) return drop(DropReason::no_route, &h, arrival);
   if (*via == arrival) return drop(DropReason::same_link, &h, arrival);
   if (h.hop_limit == 0) return drop(DropReason::hop_limit_exceeded, &h, arrival);
   wire::Buffer copy(datagram.begin(), datagram.end());
