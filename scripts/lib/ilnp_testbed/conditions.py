@@ -113,7 +113,7 @@ def apply(node, conds, sides, port, emulate_keys):
                 row(side, "loss", "ip6tables statistic", "%s %s (no netem: %s)" % (side.filter_chain, side.filter_dev, netem_error))
                 undo.append((side.filter_run, ["ip6tables", "-w", "-D"] + rule))
             elif side.direction == "out" and "emulate_loss" in emulate_keys:
-                ini_extra["link.emulate_loss"] = "%g" % conds["loss"]
+                ini_extra["link.emulate_loss"] = "%g" % (conds["loss"] / 100)  # a probability
                 row(side, "loss", "ilnp [link] emulate_loss", "in-process, on sending")
             else:
                 row(side, "loss", "unavailable", "netem: %s; ip6tables: %s" % (
