@@ -1,7 +1,9 @@
 // Writes the seed corpus of one fuzz target from proto/vectors/*.vec, so the
 // seeds follow the vectors when they are regenerated. Usage:
-//   ilnp_fuzz_seeds <header|discovery|locator_update|transport|node> <out_dir>
-// Decoder targets get every vector of their layer, accepted and refused.
+//   ilnp_fuzz_seeds <header|discovery|locator_update|transport|node|
+//                    secure_discovery|secure_update|sealed_transport> <out_dir>
+// Decoder targets get every vector of their layer, accepted and refused (the
+// secure ones from secure.vec, which holds all three of their layers).
 // The node target gets each header vector as a one-record input (as sent,
 // and readdressed to the router), plus one story through forwarding,
 // delivery, a locator update, an application send and the timers.
@@ -111,11 +113,25 @@ std::size_t decoder_seeds(const std::string& layer, const fs::path& dir) {
   return written;
 }
 
+std::size_t secure_seeds(const std::string& layer, const fs::path& dir) {
+  std::size_t written = 0;
+  for (const auto& v : ilnp::test::load_vectors("secure.vec")) {
+    if (v.at("layer") != layer) continue;
+    write_file(dir / v.at("name"), v.bytes);
+    ++written;
+  }
+  if (written == 0) throw std::runtime_error("secure.vec has no vector of layer " + layer);
+  return written;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <header|discovery|locator_update|transport|node> <out_dir>\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s <header|discovery|locator_update|transport|node|secure_discovery|secure_update|"
+                 "sealed_transport> <out_dir>\n",
+                 argv[0]);
     return 2;
   }
   std::string target = argv[1];
@@ -127,6 +143,8 @@ int main(int argc, char** argv) {
       written = node_seeds(dir);
     } else if (target == "header" || target == "discovery" || target == "locator_update" || target == "transport") {
       written = decoder_seeds(target, dir);
+    } else if (target == "secure_discovery" || target == "secure_update" || target == "sealed_transport") {
+      written = secure_seeds(target, dir);
     } else {
       std::fprintf(stderr, "unknown fuzz target '%s'\n", target.c_str());
       return 2;
