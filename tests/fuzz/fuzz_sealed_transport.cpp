@@ -31,7 +31,7 @@ security::Identity fixed_identity(std::uint8_t byte) {
 
 struct Keys {
   security::Identity alice = fixed_identity(0x01), bob = fixed_identity(0x02);
-  security::SealedChannels at_bob{bob, 1u << 30};
+  security::SealedChannels at_bob{bob, 1u << 30, 0};
 };
 
 }  // namespace

@@ -223,7 +223,7 @@ Buffer reference_seal(const security::Identity& sender, const security::Identity
 // channel with rekey_after R is epoch k / R, counter k % R.
 Buffer project_seal(const security::Identity& sender, const security::Identity& receiver, std::uint32_t epoch,
                     std::uint64_t counter, Bytes plaintext) {
-  security::SealedChannels channels(sender, counter + 1);
+  security::SealedChannels channels(sender, counter + 1, 0);
   Buffer out;
   for (std::uint64_t k = 0; k <= epoch * (counter + 1) + counter; ++k)
     out = channels.seal(receiver.nid(), receiver.public_key(), plaintext);
@@ -237,7 +237,7 @@ void sealed_ok(const std::string& comment, const std::string& name, const securi
   auto sealed = project_seal(sender, receiver, epoch, counter, plaintext);
   if (sealed != reference_seal(sender, receiver, epoch, counter, plaintext))
     die(name + ": SealedChannels and the reference derivation disagree");
-  security::SealedChannels at_receiver(receiver, 1u << 30);
+  security::SealedChannels at_receiver(receiver, 1u << 30, 0);
   auto opened = at_receiver.open(sender.nid(), sender.public_key(), *wire::decode_sealed_transport(sealed));
   if (!opened || *opened != plaintext) die(name + ": does not open");
   auto& b = add(comment, name, "sealed_transport", spaced(sealed, {4, 8, plaintext.size(), 16}), "ok");

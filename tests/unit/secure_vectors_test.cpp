@@ -200,7 +200,7 @@ TEST(SecureVectors, SealedTransport) {
     EXPECT_EQ(security::to_hex(wire::Bytes(reinterpret_cast<const std::byte*>(key.data()), key.size())), v.at("key"));
 
     // The receiver's SealedChannels.
-    security::SealedChannels at_receiver(receiver, 1u << 30);
+    security::SealedChannels at_receiver(receiver, 1u << 30, 0);
     auto opened = at_receiver.open(sender.nid(), sender.public_key(), *decoded);
     // libsodium straight from the documented nonce and additional data.
     wire::Buffer nonce, ad;
@@ -242,7 +242,7 @@ TEST(SecureVectors, SealedTransport) {
     // Re-encoding: the sender's SealedChannels numbers datagram k of a fresh
     // channel (rekey after R) as epoch k / R, counter k % R; with R = counter + 1
     // datagram epoch * R + counter is this one, and it seals to the same bytes.
-    security::SealedChannels at_sender(sender, counter + 1);
+    security::SealedChannels at_sender(sender, counter + 1, 0);
     wire::Buffer again;
     for (std::uint64_t k = 0; k <= epoch * (counter + 1) + counter; ++k)
       again = at_sender.seal(receiver.nid(), receiver.public_key(), plaintext);

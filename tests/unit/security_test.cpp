@@ -58,7 +58,7 @@ TEST(SecureWire, DiscoveryAndUpdatesRoundTrip) {
 
 TEST(SealedChannels, RoundTripTamperReplayAndRekey) {
   auto alice = fixed_identity(1), bob = fixed_identity(3);
-  security::SealedChannels at_alice(alice, 3), at_bob(bob, 3);
+  security::SealedChannels at_alice(alice, 3, 0), at_bob(bob, 3, 0);
   auto plain = wire::encode_transport(1000, 2000, wire::as_bytes("secret"));
   std::vector<wire::Buffer> sent;
   for (int i = 0; i < 5; ++i) sent.push_back(at_alice.seal(bob.nid(), bob.public_key(), plain));

@@ -48,10 +48,11 @@ Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger, std::option
   if (secure() && (!identity_ || identity_->nid() != config_.nid))
     throw std::invalid_argument("a secure node needs its identity, and its NID must be the identity's");
   if (config_.security.encrypt && !secure()) throw std::invalid_argument("encryption needs secure mode");
-  if (config_.security.encrypt) sealed_.emplace(*identity_, config_.security.rekey_after);
 }
 
 void Node::start(Instant now) {
+  if (config_.security.encrypt)
+    sealed_.emplace(*identity_, config_.security.rekey_after, static_cast<std::uint32_t>(next_wall_stamp(now) / 1'000'000));
   if (!config_.locator_cycle.empty())
     for (auto l : config_.locator_cycle.front()) join(l);
   if (config_.locator_cycle.size() > 1) next_move_ = now + config_.move_time;
@@ -218,6 +219,9 @@ void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::
 }
 
 void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
+  // With encryption on, a peer whose key we know speaks sealed datagrams only:
+  // clear ones claiming its NID are forgeries.
+  if (sealed_ && peer_keys_.key_of(h.source.nid)) return drop(DropReason::unauthenticated, &h, arrival);
   // With several links, one datagram can reach us twice (directly and through
   // a router): deliver the first copy only.
   if (linked_.size() > 1 && !handoff_copies_.first_sighting(h.source.nid.value, payload, now))

@@ -17,6 +17,15 @@ std::uint64_t Node::next_wall_stamp(Instant now) {
   return last_wall_stamp_;
 }
 
+bool Node::too_old(std::uint64_t stamp_us, Instant now) const {
+  auto limit = std::chrono::duration_cast<std::chrono::microseconds>(config_.security.max_message_age).count();
+  if (limit <= 0) return false;
+  auto wall = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() +
+              config_.wall_clock_offset_us;
+  auto stamp = static_cast<std::int64_t>(std::min<std::uint64_t>(stamp_us, INT64_MAX));
+  return stamp < wall - limit || stamp > wall + limit;
+}
+
 void Node::send_secure_discovery(Locator link, bool solicitation, Instant now) {
   wire::SecureDiscovery m;
   m.solicitation = solicitation;
@@ -39,12 +48,14 @@ void Node::receive_secure_discovery(const wire::Header& h, Locator arrival, wire
     return drop(DropReason::bad_signature, &h, arrival);
   if (auto pin = config_.security.pinned.find(m->hostname); pin != config_.security.pinned.end() && pin->second != m->key)
     return drop(DropReason::pinned_key_mismatch, &h, arrival);
-  if (!peer_keys_.is_fresh(m->nid, security::Freshness::discovery, m->timestamp))
+  if (too_old(m->timestamp, now) || !peer_keys_.is_fresh(m->nid, security::Freshness::discovery, m->timestamp))
     return drop(DropReason::stale_message, &h, arrival);
-  // First come, first served: a live name is not handed to another key.
+  // First come, first served: a live name is not handed to another key, and a
+  // full cache refuses newcomers instead of evicting someone's name.
   if (auto owner = names_.resolve(m->hostname, now); owner && owner->nid != m->nid)
     return drop(DropReason::hostname_taken, &h, arrival);
-  peer_keys_.learn(m->nid, m->key);
+  if (names_.full_for(m->hostname)) return drop(DropReason::table_full, &h, arrival);
+  if (!peer_keys_.learn(m->nid, m->key)) return drop(DropReason::table_full, &h, arrival);
   peer_keys_.accepted(m->nid, security::Freshness::discovery, m->timestamp);
   learn_name(m->hostname, Ilv{m->locator, m->nid}, arrival, now, m->key);
   if (m->solicitation) {
@@ -69,7 +80,8 @@ void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::B
   if (security::nid_of(m->key) != h.source.nid) return drop(DropReason::nid_key_mismatch, &h, arrival);
   if (!security::verify(m->key, wire::secure_update_signed_bytes(*m, h.source.nid, h.destination.nid), m->signature))
     return drop(DropReason::bad_signature, &h, arrival);
-  peer_keys_.learn(h.source.nid, m->key);
+  if (too_old(m->sequence, now)) return drop(DropReason::stale_message, &h, arrival);
+  if (!peer_keys_.learn(h.source.nid, m->key)) return drop(DropReason::table_full, &h, arrival);
   if (m->is_ack) {
     // Only an ack of the update we sent last counts.
     if (m->acknowledges != last_update_sequence_) return drop(DropReason::stale_message, &h, arrival);

@@ -48,7 +48,8 @@ SealedChannels::Channel& SealedChannels::channel(Nid peer, const PublicKey& peer
   sodium_memzero(my_curve_secret.data(), my_curve_secret.size());
   sodium_memzero(my_ed_secret.data(), my_ed_secret.size());
   if (!ok) c.shared.fill(std::byte{0});  // an invalid point: every open fails, nothing is sent in clear
-  c.tx_key = direction_key(c, me_.nid(), peer, 0);
+  c.tx_epoch = first_epoch_;
+  c.tx_key = direction_key(c, me_.nid(), peer, c.tx_epoch);
   return channels_.insert_or_assign(peer, std::move(c)).first->second;
 }
 

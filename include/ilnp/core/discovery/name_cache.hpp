@@ -31,6 +31,10 @@ class NameCache {
 
   explicit NameCache(Duration ttl) : ttl_(ttl) {}
 
+  // True when learning `hostname` would evict another host (the cache is full).
+  [[nodiscard]] bool full_for(const std::string& hostname) const {
+    return !hosts_.contains(hostname) && hosts_.size() >= kMaxHosts;
+  }
   // Records that `hostname` is at `ilv`; returns true when the binding is new.
   bool learn(const std::string& hostname, Ilv ilv, Instant now);
   // The freshest live binding of `hostname`.

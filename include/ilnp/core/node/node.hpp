@@ -106,6 +106,7 @@ class Node {
   void learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
                   std::optional<security::PublicKey> key = std::nullopt);
   [[nodiscard]] std::uint64_t next_wall_stamp(Instant now);
+  [[nodiscard]] bool too_old(std::uint64_t stamp_us, Instant now) const;
   [[nodiscard]] bool secure() const { return config_.security.secure; }
   void send_discovery(Locator link, bool solicitation, Instant now);
   void transmit(Locator link, Ilv destination, wire::NextHeader next_header, wire::Bytes payload);

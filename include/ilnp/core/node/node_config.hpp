@@ -23,6 +23,10 @@ struct SecurityConfig {
   // Seal transport datagrams to secure peers (47); never send them in clear.
   bool encrypt{false};
   std::uint64_t rekey_after{std::uint64_t{1} << 30};  // datagrams per epoch
+  // Signed messages older (or further ahead) than this by our clock are
+  // refused, so an old update cannot be replayed after our freshness table
+  // forgot its sender (a restart, eviction). Zero: no limit (clocks unsynced).
+  Duration max_message_age{std::chrono::minutes(10)};
   std::map<std::string, security::PublicKey> pinned;  // hostname -> the only key it may use
 };
 

@@ -17,7 +17,15 @@ class PeerKeys {
  public:
   static constexpr std::size_t kMaxPeers = 1024;
 
-  void learn(Nid nid, const PublicKey& key) { entry(nid).key = key; }
+  // False when the table is full and `nid` is new: newcomers are refused
+  // rather than known peers evicted (an attacker with many keys must not push
+  // a real peer out and take its place).
+  bool learn(Nid nid, const PublicKey& key) {
+    auto* e = entry(nid);
+    if (!e) return false;
+    e->key = key;
+    return true;
+  }
   [[nodiscard]] std::optional<PublicKey> key_of(Nid nid) const {
     auto it = peers_.find(nid);
     if (it == peers_.end() || !it->second.key) return std::nullopt;
@@ -31,8 +39,7 @@ class PeerKeys {
     return kind == Freshness::discovery ? value >= it->second.last_discovery : value > it->second.last_update;
   }
   void accepted(Nid nid, Freshness kind, std::uint64_t value) {
-    auto& e = entry(nid);
-    (kind == Freshness::discovery ? e.last_discovery : e.last_update) = value;
+    if (auto* e = entry(nid)) (kind == Freshness::discovery ? e->last_discovery : e->last_update) = value;
   }
   [[nodiscard]] std::size_t size() const { return peers_.size(); }
 
@@ -42,9 +49,9 @@ class PeerKeys {
     std::uint64_t last_discovery{0};
     std::uint64_t last_update{0};
   };
-  Entry& entry(Nid nid) {
-    if (!peers_.contains(nid) && peers_.size() >= kMaxPeers) peers_.erase(peers_.begin());
-    return peers_[nid];
+  Entry* entry(Nid nid) {
+    if (!peers_.contains(nid) && peers_.size() >= kMaxPeers) return nullptr;
+    return &peers_[nid];
   }
   std::map<Nid, Entry> peers_;
 };

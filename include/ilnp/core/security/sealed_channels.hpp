@@ -21,7 +21,10 @@ class SealedChannels {
  public:
   static constexpr std::size_t kMaxPeers = 1024;
 
-  SealedChannels(const Identity& me, std::uint64_t rekey_after) : me_(me), rekey_after_(rekey_after) {}
+  // `first_epoch` must differ between runs with the same identity (the node
+  // uses the wall-clock second it started at), or a restart would reuse nonces.
+  SealedChannels(const Identity& me, std::uint64_t rekey_after, std::uint32_t first_epoch)
+      : me_(me), rekey_after_(rekey_after), first_epoch_(first_epoch) {}
 
   // The sealed payload (epoch, counter, ciphertext, tag) of `plaintext` for `peer`.
   [[nodiscard]] wire::Buffer seal(Nid peer, const PublicKey& peer_key, wire::Bytes plaintext);
@@ -45,6 +48,7 @@ class SealedChannels {
 
   const Identity& me_;
   std::uint64_t rekey_after_;
+  std::uint32_t first_epoch_;
   std::map<Nid, Channel> channels_;
 };
 
