@@ -133,7 +133,7 @@ TEST_F(SecureNodes, SignedDiscoveryBindsNamesAndKeys) {
 
 TEST_F(SecureNodes, ForgedAndReplayedMessagesChangeNothing) {
   // mallory claims alice's NID with its own key.
-  wire::SecureDiscovery d{false, alice_id.nid(), B, 1u << 30, mallory_id.public_key(), "alice", {}};
+  wire::SecureDiscovery d{false, alice_id.nid(), B, 5000, mallory_id.public_key(), "alice", {}};
   d.signature = mallory_id.sign(wire::secure_discovery_signed_bytes(d));
   wire::Header h;
   h.source = Ilv{B, alice_id.nid()};
@@ -148,6 +148,13 @@ TEST_F(SecureNodes, ForgedAndReplayedMessagesChangeNothing) {
   bob.handle_datagram(now, B, wire::encode_packet(h, wire::encode_secure_discovery(d)));
   EXPECT_EQ(bob.stats().dropped(DropReason::hostname_taken), 1u);
   EXPECT_EQ(bob.resolve("alice", now)->nid, alice_id.nid());
+  // A genuinely signed message far from our clock (security.max_message_age) is refused.
+  d.hostname = "mallory";
+  d.timestamp = std::uint64_t{1} << 40;
+  d.signature = mallory_id.sign(wire::secure_discovery_signed_bytes(d));
+  bob.handle_datagram(now, B, wire::encode_packet(h, wire::encode_secure_discovery(d)));
+  EXPECT_EQ(bob.stats().dropped(DropReason::stale_message), 1u);
+  EXPECT_FALSE(bob.resolve("mallory", now));
   // A legacy (unsigned) update for alice's NID moves nothing.
   wire::Header lh;
   lh.source = Ilv{B, alice_id.nid()};
