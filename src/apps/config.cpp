@@ -64,10 +64,15 @@ constexpr KeySpec kKeys[] = {
      "legacy when network.nid is set, else secure"},
     {"security.encrypt", "false", "secure mode: seal transport datagrams end to end (28 bytes per datagram)"},
     {"security.rekey_after", "1073741824", "sealed datagrams per key epoch before a new key is derived"},
+    {"security.max_message_age", "600",
+     "seconds: signed messages older or newer than this by our clock are refused (0: no limit, for unsynced clocks)"},
     {"security.pin", nullptr, "keys peers must use: 'HOSTNAME:PUBLIC_KEY_HEX', several separated by commas"},
     {"security.state_dir", nullptr,
      "where identity.key and state.db live (default: $XDG_STATE_HOME/ilnp/HOSTNAME, /var/lib/ilnp/HOSTNAME for root)"},
     {"state.database", "true", "keep peers, bindings and counters in state.db and restore them at start"},
+    {"metrics.textfile", nullptr,
+     "write Prometheus metrics to this file every 5 s (node_exporter textfile collector, e.g. "
+     "/var/lib/prometheus/node-exporter/ilnp.prom)"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
     {"control.socket", nullptr,
      "control socket for `ilnp ctl` (default: $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock, /run/ilnp/... for root)"},
@@ -317,6 +322,7 @@ Config load_config(const std::optional<std::string>& file,
   sec.encrypt = values.boolean("security.encrypt");
   if (sec.encrypt && !sec.secure) values.fail("security.encrypt", "encryption needs security.mode = secure");
   sec.rekey_after = values.integer("security.rekey_after", 1, std::uint64_t{1} << 62);
+  sec.max_message_age = seconds_f(values.number("security.max_message_age", 0, 1e9));
   if (auto pins = values.get("security.pin")) {
     std::istringstream in(*pins);
     for (std::string item; std::getline(in, item, ',');) {
@@ -329,6 +335,7 @@ Config load_config(const std::optional<std::string>& file,
   }
   config.state_dir = values.get("security.state_dir").value_or("");
   config.state_database = values.boolean("state.database");
+  config.metrics_textfile = values.get("metrics.textfile").value_or("");
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
   return config;

@@ -47,6 +47,7 @@ struct Config {
   SecurityMode security_mode{SecurityMode::secure};
   std::string state_dir;  // identity.key and state.db
   bool state_database{true};
+  std::string metrics_textfile;  // empty: none
   Logger::Thresholds log_levels{};
   std::string log_file;        // empty: standard error
   std::string control_socket;  // empty: the default path for the hostname
