@@ -55,6 +55,8 @@ constexpr KeySpec kKeys[] = {
     {"application.wait_time", "0.1", "experiment: seconds between datagrams (0: as fast as possible)"},
     {"application.print_datagrams", "true", "experiment: print one line per datagram sent or received"},
     {"application.progress", "0", "experiment: seconds between progress lines (sent, received, lost); 0: none"},
+    {"application.results", nullptr,
+     "experiment: also record every datagram and handoff event in this SQLite results file"},
     {"application.log", "false", "application log: true (=info), false (=warn) or a level"},
     {"proxy.port", nullptr, "open the local UDP proxy on 127.0.0.1/::1 at this port at start (0: any free port)"},
     {"proxy.mappings", nullptr,
@@ -284,6 +286,7 @@ Config load_config(const std::optional<std::string>& file,
   app.wait_time = values.number("application.wait_time", 0, 3600);
   app.print_datagrams = values.boolean("application.print_datagrams");
   app.progress_interval = values.number("application.progress", 0, 3600);
+  app.results_file = values.get("application.results").value_or("");
 
   const std::pair<Layer, const char*> log_keys[] = {{Layer::link, "link.log"},
                                                      {Layer::network, "network.log"},

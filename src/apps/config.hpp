@@ -24,6 +24,7 @@ struct ApplicationConfig {
   double wait_time{0.1};           // seconds between datagrams (experiment)
   bool print_datagrams{true};      // one line per datagram, like the prototype
   double progress_interval{0};     // seconds between progress lines; 0: none
+  std::string results_file;        // SQLite results (every datagram and handoff event); empty: none
 };
 
 struct ProxyMappingConfig {

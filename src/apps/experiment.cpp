@@ -9,6 +9,7 @@
 #include "applications.hpp"
 #include "experiment_stats.hpp"
 #include "ilnp/io/clock.hpp"
+#include "ilnp/store/results_writer.hpp"
 
 namespace ilnp::apps {
 
@@ -32,6 +33,12 @@ class Experiment final : public Application {
  public:
   explicit Experiment(Runtime& rt)
       : rt_(rt), app_(rt.config().application), timer_(rt.io()), progress_timer_(rt.io()) {
+    if (!app_.results_file.empty()) {
+      results_.emplace(app_.results_file,
+                       store::RunInfo{"experiment", rt.config().node.hostname, wall_now(),
+                                      "remote=" + app_.remote_hostname + " wait_time=" + std::to_string(app_.wait_time)});
+      rt.subscribe([this](const Event& e) { record_event(e); });
+    }
     payload_.resize(rt.config().node.max_transport_data());
     randombytes_buf(payload_.data(), payload_.size());
     wait_ = seconds_f(app_.wait_time);
@@ -82,7 +89,14 @@ class Experiment final : public Application {
     auto status = rt_.driver().send_to_host(app_.port.value_or(0), app_.remote_hostname, app_.remote_port,
                                             wire::Bytes(payload_.data(), size));
     if (!problems_.report(rt_, status, app_.remote_hostname)) return false;
-    if (sequence != 0) stats_.on_sent(size);
+    if (sequence != 0) {
+      stats_.on_sent(size);
+      if (results_) {
+        auto to = rt_.node().resolve(app_.remote_hostname, io::now()).value_or(Ilv{});
+        results_->datagram(store::DatagramRow{wall_now(), store::Direction::sent, sequence,
+                                              static_cast<std::uint32_t>(size), to.locator, to.nid});
+      }
+    }
     if (app_.print_datagrams)
       rt_.print(io::wall_clock_text() + " <- " + app_.remote_hostname + " " + std::to_string(size) + " " +
                 std::to_string(sequence));
@@ -127,7 +141,31 @@ class Experiment final : public Application {
       return;
     }
     stats_.on_received(sequence, d.data.size(), now);
+    if (results_)
+      results_->datagram(store::DatagramRow{wall_now(), store::Direction::received, sequence,
+                                            static_cast<std::uint32_t>(d.data.size()), d.arrival, d.source.nid});
     if (!sending_done_) last_activity_ = now;
+  }
+
+  static store::WallTime wall_now() { return store::to_wall_time(std::chrono::system_clock::now()); }
+
+  void record_event(const Event& event) {
+    auto list = [](const std::vector<Locator>& ls) {
+      std::string out;
+      for (auto l : ls) out += (out.empty() ? "" : ",") + l.to_string();
+      return out;
+    };
+    if (auto* m = std::get_if<Moved>(&event)) {
+      results_->event({wall_now(), "move", list(m->from) + " -> " + list(m->to)});
+    } else if (auto* u = std::get_if<UpdateSent>(&event)) {
+      results_->event({wall_now(), "update_sent", u->peer.to_string() + " via " + u->via.to_string()});
+    } else if (auto* a = std::get_if<UpdateAcknowledged>(&event)) {
+      results_->event({wall_now(), "update_acked",
+                       a->peer.to_string() + " rtt_us=" +
+                           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(a->round_trip).count())});
+    } else if (auto* l = std::get_if<LocatorLeft>(&event)) {
+      results_->event({wall_now(), "left", l->link.to_string()});
+    }
   }
 
   void finish() {
@@ -137,6 +175,7 @@ class Experiment final : public Application {
     double duration = started_ ? to_seconds(end - *started_) : 0.0;
     rt_.print("Total bytes: " + std::to_string(stats_.bytes_total()));
     rt_.print(stats_.json(duration));
+    if (results_) results_->flush();
   }
 
   Runtime& rt_;
@@ -151,6 +190,7 @@ class Experiment final : public Application {
   std::optional<Instant> sending_started_;  // paces sending from the first send
   std::optional<Instant> last_activity_;
   ExperimentStats stats_;
+  std::optional<store::ResultsWriter> results_;
   SendProblemReporter problems_;
   bool sending_done_{false};
   bool peer_stopped_{false};
