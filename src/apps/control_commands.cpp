@@ -175,7 +175,8 @@ std::vector<Locator> parse_locator_set(const std::string& text) {
 
 }  // namespace
 
-std::string handle_control_request(Runtime& runtime, ProxyService& proxy, const std::string& request) {
+std::string handle_control_request(Runtime& runtime, ProxyService& proxy, StreamService& streams,
+                                   const std::string& request) {
   std::istringstream in(request);
   std::string command;
   in >> command;
@@ -198,7 +199,8 @@ std::string handle_control_request(Runtime& runtime, ProxyService& proxy, const 
     }
   }
   if (command == "proxy") return proxy_request(proxy, in);
-  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ...)\n";
+  if (command == "stream") return streams.handle(in);
+  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ...)\n";
 }
 
 std::string default_control_dir() {

@@ -1,16 +1,18 @@
-// What the control socket answers: `status [--json]`, `move LOCATORS` and
-// `proxy add|list|remove`. Reads the node through its public accessors.
+// What the control socket answers: `status [--json]`, `move LOCATORS`,
+// `proxy add|list|remove` and `stream ...`. Reads the node through its public accessors.
 #pragma once
 
 #include <string>
 
 #include "proxy_service.hpp"
 #include "runtime.hpp"
+#include "stream_service.hpp"
 
 namespace ilnp::apps {
 
 // Answers one request line. Errors start with "error: ".
-[[nodiscard]] std::string handle_control_request(Runtime& runtime, ProxyService& proxy, const std::string& request);
+[[nodiscard]] std::string handle_control_request(Runtime& runtime, ProxyService& proxy, StreamService& streams,
+                                                 const std::string& request);
 
 // $XDG_RUNTIME_DIR/ilnp, or /run/ilnp for root, or /tmp/ilnp-<uid>.
 [[nodiscard]] std::string default_control_dir();

@@ -42,7 +42,14 @@ int run_ctl(int argc, char** argv) {
                                "                      map a local UDP port to REMOTE (hostname, NID or\n"
                                "                      locator:NID); prints the proxy's port\n"
                                "  proxy list          mappings and their counters\n"
-                               "  proxy remove LOCAL_PORT\n\n"
+                               "  proxy remove LOCAL_PORT\n"
+                               "  stream listen LOCAL_TCP_PORT REMOTE SERVICE\n"
+                               "                      carry TCP connections to 127.0.0.1:LOCAL_TCP_PORT to\n"
+                               "                      SERVICE on REMOTE (hostname, NID or locator:NID)\n"
+                               "  stream serve SERVICE TCP_HOST:TCP_PORT\n"
+                               "                      connect streams for SERVICE to TCP_HOST:TCP_PORT\n"
+                               "  stream list         listeners, services, peers, streams and bytes each way\n"
+                               "  stream unlisten LOCAL_TCP_PORT | stream unserve SERVICE\n\n"
                                "Options");
   desc.add_options()("help,h", "show this help")("node", po::value<std::string>()->value_name("HOSTNAME"),
                                                  "the node's hostname (its socket is HOSTNAME.sock)")(

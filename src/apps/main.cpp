@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "proxy_service.hpp"
 #include "runtime.hpp"
+#include "stream_service.hpp"
 
 namespace po = boost::program_options;
 
@@ -57,8 +58,9 @@ int run_command(const std::string& command, int argc, char** argv) {
                           : config.control_socket;
   ilnp::apps::Runtime runtime(std::move(config));
   ilnp::apps::ProxyService proxy(runtime);
-  runtime.serve_control(control_path, [&runtime, &proxy](const std::string& r) {
-    return ilnp::apps::handle_control_request(runtime, proxy, r);
+  ilnp::apps::StreamService streams(runtime);
+  runtime.serve_control(control_path, [&runtime, &proxy, &streams](const std::string& r) {
+    return ilnp::apps::handle_control_request(runtime, proxy, streams, r);
   });
   std::unique_ptr<ilnp::apps::Application> app;
   if (command == "heartbeat") app = ilnp::apps::attach_heartbeat(runtime);

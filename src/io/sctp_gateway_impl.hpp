@@ -1,0 +1,197 @@
+// Inside the stream gateway: peers (one SCTP association per NID), the
+// connections (one TCP socket + one SCTP stream each), listeners and services.
+// sctp_gateway.cpp runs the SCTP side, sctp_gateway_tcp.cpp the TCP side.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "ilnp/io/sctp_gateway.hpp"
+#include "ilnp/io/sctp_mux.hpp"
+#include "ilnp/io/sctp_stack.hpp"
+
+namespace ilnp::io {
+
+using tcp = boost::asio::ip::tcp;
+
+// One TCP connection and its SCTP stream.
+struct GatewayConnection {
+  explicit GatewayConnection(boost::asio::io_context& io, std::uint64_t window)
+      : socket(io), send_credit(window), receive_credit(window) {}
+
+  std::uint64_t id{0};
+  bool outbound{false};
+  Port listener_port{0};  // outbound: the listener that accepted it
+  std::optional<proxy::Remote> remote;
+  std::string service;
+  std::string tcp_text;
+  Instant opened{};
+  Instant resolve_deadline{};
+
+  std::optional<Nid> peer;
+  std::optional<std::uint16_t> stream;
+  std::uint32_t connection_id{0};
+  bool waiting{false};  // for a name, or for the association to come up
+
+  tcp::socket socket;
+  bool tcp_connected{false};
+  bool tcp_closed{false};
+  // TCP -> SCTP
+  bool reading{false};
+  bool read_eof{false};
+  wire::Buffer chunk;
+  std::size_t chunk_length{0};  // read from TCP, not yet taken by SCTP
+  mux::SendCredit send_credit;
+  // SCTP -> TCP
+  std::deque<wire::Buffer> writes;
+  bool writing{false};
+  bool write_shut{false};
+  mux::ReceiveCredit receive_credit;
+  std::optional<std::uint64_t> credit_to_send;
+  // The stream's ends.
+  bool open_to_send{false};
+  bool fin_sent{false};
+  bool reset_to_send{false};
+  bool reset_sent{false};
+  std::string reset_reason;
+  bool fin_received{false};
+  bool reset_received{false};
+  bool released{false};  // its stream id is free again
+  bool finished{false};
+
+  std::uint64_t bytes_out{0};
+  std::uint64_t bytes_in{0};
+  std::string error;
+
+  [[nodiscard]] bool end_sent() const { return fin_sent || reset_sent; }
+  [[nodiscard]] bool end_received() const { return fin_received || reset_received; }
+};
+using ConnectionPtr = std::shared_ptr<GatewayConnection>;
+
+struct GatewayPeer {
+  Nid nid;
+  std::unique_ptr<SctpAssociation> association;
+  bool up{false};
+  mux::StreamIds ids;
+  std::map<std::uint16_t, ConnectionPtr> streams;  // ids in use
+  std::vector<ConnectionPtr> waiting;              // for the association to come up
+  std::map<std::uint16_t, wire::Buffer> partial;   // control messages arriving in pieces
+  std::size_t next_turn{0};                        // round robin among streams when sending
+  std::optional<Ilv> last_source;
+  Instant last_heard{};
+  Port remote_port{0};
+  bool heartbeat_due{false};
+  Instant last_heartbeat{};
+  std::uint64_t packets_out{0};
+  std::uint64_t packets_in{0};
+  std::uint64_t unsent{0};
+  std::string last_error;
+};
+
+struct GatewayListener {
+  Port port{0};
+  proxy::Remote remote;
+  std::string service;
+  std::vector<tcp::acceptor> acceptors;
+  std::uint64_t accepted{0};
+  std::uint64_t failed{0};
+  std::string last_error;
+};
+
+struct GatewayService {
+  std::string name;
+  std::string host;
+  Port port{0};
+  std::uint64_t accepted{0};
+  std::uint64_t failed{0};
+  std::string last_error;
+};
+
+class StreamGateway::Impl {
+ public:
+  static constexpr std::size_t kMaxPeers = 256;
+  static constexpr std::size_t kMaxConnections = 1024;
+  static constexpr std::size_t kMaxListeners = 64;
+  static constexpr std::size_t kMaxServices = 64;
+  static constexpr std::size_t kReadChunk = 32 * 1024;
+  static constexpr std::size_t kClosedKept = 16;
+  static constexpr std::uint16_t kStreams = 1024;
+
+  Impl(boost::asio::io_context& io, NodeDriver& driver, Logger logger, StreamGatewayOptions options);
+  ~Impl();
+
+  std::optional<std::string> listen(Port tcp_port, proxy::Remote remote, std::string service);
+  std::optional<std::string> unlisten(Port tcp_port);
+  std::optional<std::string> serve(std::string service, std::string host, Port port);
+  std::optional<std::string> unserve(const std::string& service);
+  StreamGatewaySnapshot snapshot();
+
+ private:
+  // SCTP side (sctp_gateway.cpp)
+  void on_datagram(const Deliver& d);
+  void on_packets(const std::vector<SctpPacket>& packets);
+  void on_ready(std::uint64_t key);
+  GatewayPeer* find_peer(Nid nid);
+  GatewayPeer* peer_for(Nid nid);
+  bool ensure_association(GatewayPeer& peer);
+  void on_event(GatewayPeer& peer, const SctpEvent& event);
+  void on_piece(GatewayPeer& peer, const SctpMessage& piece);
+  void on_control(GatewayPeer& peer, std::uint16_t stream, const mux::Control& message);
+  void on_open(GatewayPeer& peer, std::uint16_t stream, const mux::Open& open);
+  void drop_association(GatewayPeer& peer, const std::string& reason);
+  void protocol_error(GatewayPeer& peer, const std::string& what);
+  void start_stream(GatewayPeer& peer, const ConnectionPtr& c);
+  void pump(GatewayPeer& peer);
+  enum class Sent { all, blocked, failed };
+  Sent send_pending(GatewayPeer& peer, GatewayConnection& c);
+  Sent send_message(GatewayPeer& peer, std::uint16_t stream, mux::Kind kind, wire::Bytes payload);
+  void release(GatewayPeer& peer, GatewayConnection& c);
+  void pump_for(GatewayConnection& c);
+  void attach(const ConnectionPtr& c);
+  void housekeeping();
+  void arm_housekeeping();
+  [[nodiscard]] std::string peer_name(Nid nid) const;
+  [[nodiscard]] std::string describe(const GatewayConnection& c) const;
+
+  // TCP side (sctp_gateway_tcp.cpp)
+  void accept(const std::shared_ptr<GatewayListener>& listener, tcp::acceptor& acceptor);
+  void connect_service(const ConnectionPtr& c, const GatewayService& service);
+  void read_more(const ConnectionPtr& c);
+  void write_more(const ConnectionPtr& c);
+  void fail(GatewayConnection& c, const std::string& error);
+  void abort_tcp(GatewayConnection& c);
+  void close_tcp_if_done(GatewayConnection& c);
+  void finish_if_done(GatewayConnection& c);
+  void record_closed(const GatewayConnection& c);
+
+  boost::asio::io_context& io_;
+  NodeDriver& driver_;
+  Logger log_;
+  StreamGatewayOptions options_;
+  std::uint32_t mtu_;
+  std::unique_ptr<SctpStack> stack_;
+  std::map<Nid, std::unique_ptr<GatewayPeer>> peers_;
+  std::map<std::uint64_t, ConnectionPtr> connections_;
+  std::vector<ConnectionPtr> resolving_;  // outbound, waiting for discovery to name the remote
+  std::map<Port, std::shared_ptr<GatewayListener>> listeners_;
+  std::map<std::string, GatewayService> services_;
+  std::deque<StreamInfo> closed_;
+  std::uint64_t next_id_{1};
+  std::uint32_t next_connection_id_{1};
+  std::vector<Locator> own_locators_;
+  boost::asio::steady_timer housekeeping_;
+  bool housekeeping_armed_{false};
+  StreamGatewayCounters counters_;
+  bool too_large_reported_{false};
+
+  friend StreamInfo info_of(const StreamGateway::Impl& gateway, const GatewayConnection& c, Instant now);
+};
+
+}  // namespace ilnp::io

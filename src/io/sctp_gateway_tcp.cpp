@@ -1,0 +1,350 @@
+// The TCP side of the stream gateway: listeners on loopback, connections to
+// services, and each connection's reads and writes. Reads wait for SCTP to
+// take the previous chunk and for the peer's credit; credit is granted only
+// for bytes written to TCP: both directions are paced by the slower end.
+#include <cstdio>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "ilnp/io/clock.hpp"
+#include "sctp_gateway_impl.hpp"
+
+namespace ilnp::io {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string endpoint_text(const tcp::endpoint& e) {
+  auto address = e.address().to_string();
+  if (e.address().is_v6()) address = "[" + address + "]";
+  return address + ":" + std::to_string(e.port());
+}
+
+std::string state_of(const GatewayConnection& c) {
+  if (c.finished) return "closed";
+  if (c.waiting) return c.peer ? "waiting for the association" : "resolving the remote";
+  if (!c.outbound && !c.tcp_connected && !c.tcp_closed) return "connecting";
+  if (c.reset_sent || c.reset_received || c.reset_to_send) return "resetting";
+  if (c.fin_sent && c.fin_received) return "closing";
+  if (c.fin_sent) return "fin sent";
+  if (c.fin_received) return "fin received";
+  return "open";
+}
+
+}  // namespace
+
+StreamInfo info_of(const StreamGateway::Impl& gateway, const GatewayConnection& c, Instant t) {
+  return StreamInfo{
+      .id = c.id,
+      .outbound = c.outbound,
+      .peer = c.peer ? gateway.peer_name(*c.peer) : (c.remote ? c.remote->to_string() : ""),
+      .service = c.service,
+      .tcp = c.tcp_text,
+      .stream_id = c.stream ? static_cast<int>(*c.stream) : -1,
+      .state = state_of(c),
+      .bytes_out = c.bytes_out,
+      .bytes_in = c.bytes_in,
+      .age_s = to_seconds(t - c.opened),
+      .error = c.error,
+  };
+}
+
+// ---- listeners and services
+
+std::optional<std::string> StreamGateway::Impl::listen(Port tcp_port, proxy::Remote remote, std::string service) {
+  if (!mux::valid_service_name(service))
+    return "'" + service + "' is not a service name (1-64 characters of A-Z a-z 0-9 . _ -)";
+  if (auto it = listeners_.find(tcp_port); it != listeners_.end())
+    return "TCP port " + std::to_string(tcp_port) + " already listens for " + it->second->remote.to_string() + " " +
+           it->second->service;
+  if (listeners_.size() >= kMaxListeners) return "too many listeners (" + std::to_string(kMaxListeners) + ")";
+  auto l = std::make_shared<GatewayListener>();
+  l->port = tcp_port;
+  l->remote = std::move(remote);
+  l->service = std::move(service);
+  l->acceptors.reserve(2);  // accept() keeps references to them
+  for (auto address :
+       {asio::ip::address(asio::ip::address_v4::loopback()), asio::ip::address(asio::ip::address_v6::loopback())}) {
+    boost::system::error_code ec;
+    tcp::acceptor a(io_);
+    tcp::endpoint at(address, tcp_port);
+    a.open(at.protocol(), ec);
+    if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec && address.is_v6()) a.set_option(asio::ip::v6_only(true), ec);
+    if (!ec) a.bind(at, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      if (address.is_v4()) return "cannot listen on " + endpoint_text(at) + ": " + ec.message();
+      continue;  // no IPv6 loopback here: IPv4 alone
+    }
+    l->acceptors.push_back(std::move(a));
+  }
+  listeners_[tcp_port] = l;
+  for (auto& a : l->acceptors) accept(l, a);
+  log_.log(Layer::transport, Level::info, [&] {
+    return "stream listener on 127.0.0.1:" + std::to_string(tcp_port) + " for " + l->remote.to_string() + " service " +
+           l->service;
+  });
+  return std::nullopt;
+}
+
+std::optional<std::string> StreamGateway::Impl::unlisten(Port tcp_port) {
+  auto it = listeners_.find(tcp_port);
+  if (it == listeners_.end()) return "no stream listener on TCP port " + std::to_string(tcp_port);
+  boost::system::error_code ec;
+  for (auto& a : it->second->acceptors) a.close(ec);  // its open connections carry on
+  listeners_.erase(it);
+  log_.log(Layer::transport, Level::info,
+           [&] { return "removed the stream listener on port " + std::to_string(tcp_port); });
+  return std::nullopt;
+}
+
+std::optional<std::string> StreamGateway::Impl::serve(std::string service, std::string host, Port port) {
+  if (!mux::valid_service_name(service))
+    return "'" + service + "' is not a service name (1-64 characters of A-Z a-z 0-9 . _ -)";
+  if (auto it = services_.find(service); it != services_.end())
+    return "service " + service + " is already served by " + it->second.host + ":" + std::to_string(it->second.port) +
+           " (unserve it first)";
+  if (services_.size() >= kMaxServices) return "too many services (" + std::to_string(kMaxServices) + ")";
+  log_.log(Layer::transport, Level::info,
+           [&] { return "serving stream service " + service + " with " + host + ":" + std::to_string(port); });
+  GatewayService entry;
+  entry.name = service;
+  entry.host = std::move(host);
+  entry.port = port;
+  services_.emplace(service, std::move(entry));
+  return std::nullopt;
+}
+
+std::optional<std::string> StreamGateway::Impl::unserve(const std::string& service) {
+  if (!services_.erase(service)) return "no stream service " + service;
+  log_.log(Layer::transport, Level::info, [&] { return "no longer serving stream service " + service; });
+  return std::nullopt;
+}
+
+void StreamGateway::Impl::accept(const std::shared_ptr<GatewayListener>& listener, tcp::acceptor& acceptor) {
+  acceptor.async_accept([this, listener, &acceptor](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;  // unlisten or shutdown
+    if (ec) {
+      listener->last_error = "accept: " + ec.message();
+      log_.log(Layer::transport, Level::warn,
+               [&] { return "stream listener " + std::to_string(listener->port) + ": " + listener->last_error; });
+      // E.g. out of file descriptors: try again shortly rather than spin.
+      auto pause = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+      pause->async_wait([this, listener, &acceptor, pause](boost::system::error_code waited) {
+        if (!waited && acceptor.is_open()) accept(listener, acceptor);
+      });
+      return;
+    } else {
+      ++listener->accepted;
+      auto c = std::make_shared<GatewayConnection>(io_, options_.window);
+      c->id = next_id_++;
+      c->outbound = true;
+      c->listener_port = listener->port;
+      c->remote = listener->remote;
+      c->service = listener->service;
+      c->opened = now();
+      boost::system::error_code ignored;
+      c->tcp_text = endpoint_text(socket.remote_endpoint(ignored));
+      socket.set_option(tcp::no_delay(true), ignored);  // interactive programs (ssh) through the gateway
+      c->socket = std::move(socket);
+      c->tcp_connected = true;
+      connections_[c->id] = c;
+      if (connections_.size() > kMaxConnections)
+        fail(*c, "too many connections");
+      else
+        attach(c);
+    }
+    accept(listener, acceptor);
+  });
+}
+
+void StreamGateway::Impl::connect_service(const ConnectionPtr& c, const GatewayService& service) {
+  auto resolver = std::make_shared<tcp::resolver>(io_);
+  resolver->async_resolve(
+      service.host, std::to_string(service.port),
+      [this, c, resolver](boost::system::error_code ec, const tcp::resolver::results_type& results) {
+        if (c->finished || c->tcp_closed) return;
+        if (ec) {
+          fail(*c, "cannot resolve " + c->tcp_text + ": " + ec.message());
+          return pump_for(*c);
+        }
+        asio::async_connect(c->socket, results, [this, c](boost::system::error_code ec2, const tcp::endpoint&) {
+          if (c->finished || c->tcp_closed) return;
+          if (ec2) {
+            fail(*c, "cannot connect to " + c->tcp_text + ": " + ec2.message());
+            return pump_for(*c);
+          }
+          boost::system::error_code ignored;
+          c->socket.set_option(tcp::no_delay(true), ignored);
+          c->tcp_connected = true;
+          write_more(c);  // what the peer sent meanwhile
+          read_more(c);
+        });
+      });
+}
+
+// ---- one connection's bytes
+
+void StreamGateway::Impl::read_more(const ConnectionPtr& cp) {
+  auto& c = *cp;
+  if (c.reading || c.read_eof || c.tcp_closed || !c.tcp_connected || !c.stream || c.released || c.chunk_length > 0 ||
+      c.end_sent() || c.reset_to_send)
+    return;
+  auto room = std::min<std::uint64_t>(c.send_credit.available(), kReadChunk);
+  if (room == 0) return;  // a CREDIT from the peer resumes reading
+  c.chunk.resize(kReadChunk);
+  c.reading = true;
+  c.socket.async_read_some(asio::buffer(c.chunk.data(), room), [this, cp](boost::system::error_code ec, std::size_t n) {
+    auto& conn = *cp;
+    conn.reading = false;
+    if (conn.finished || conn.tcp_closed) return;
+    if (ec == asio::error::eof) {
+      conn.read_eof = true;  // a FIN follows the data already read
+      close_tcp_if_done(conn);
+    } else if (ec) {
+      fail(conn, "TCP read: " + ec.message());
+    } else {
+      conn.chunk_length = n;
+    }
+    pump_for(conn);
+  });
+}
+
+void StreamGateway::Impl::write_more(const ConnectionPtr& cp) {
+  auto& c = *cp;
+  if (c.writing || c.tcp_closed || !c.tcp_connected) return;
+  if (c.writes.empty()) {
+    if (c.fin_received && !c.write_shut) {
+      boost::system::error_code ec;
+      c.socket.shutdown(tcp::socket::shutdown_send, ec);
+      c.write_shut = true;
+      close_tcp_if_done(c);
+    }
+    return;
+  }
+  c.writing = true;
+  asio::async_write(c.socket, asio::buffer(c.writes.front()), [this, cp](boost::system::error_code ec, std::size_t n) {
+    auto& conn = *cp;
+    conn.writing = false;
+    if (conn.finished || conn.tcp_closed) return;
+    if (ec) {
+      fail(conn, "TCP write: " + ec.message());
+      return pump_for(conn);
+    }
+    conn.writes.pop_front();
+    conn.bytes_in += n;
+    conn.receive_credit.on_consumed(n);
+    if (!conn.end_received()) {
+      if (auto due = conn.receive_credit.credit_due()) {
+        conn.credit_to_send = due;
+        pump_for(conn);
+      }
+    }
+    write_more(cp);
+  });
+}
+
+void StreamGateway::Impl::fail(GatewayConnection& c, const std::string& error) {
+  if (c.error.empty()) c.error = error;
+  log_.log(Layer::transport, Level::warn, [&] { return describe(c) + ": " + error; });
+  abort_tcp(c);
+  c.writes.clear();
+  c.chunk_length = 0;
+  // Tell the peer, unless its end and ours have both been said already.
+  if (c.stream && !c.released && !c.reset_sent && !(c.fin_sent && c.end_received())) {
+    c.reset_to_send = true;
+    c.reset_reason = error;
+  }
+  finish_if_done(c);
+}
+
+void StreamGateway::Impl::abort_tcp(GatewayConnection& c) {
+  if (c.tcp_closed) return;
+  c.tcp_closed = true;
+  boost::system::error_code ec;
+  if (!c.socket.is_open()) return;
+  c.socket.set_option(asio::socket_base::linger(true, 0), ec);  // RST: the program sees the failure
+  c.socket.close(ec);
+}
+
+void StreamGateway::Impl::close_tcp_if_done(GatewayConnection& c) {
+  if (c.tcp_closed || !c.read_eof || !c.write_shut) return;
+  c.tcp_closed = true;
+  boost::system::error_code ec;
+  c.socket.close(ec);
+  finish_if_done(c);
+}
+
+void StreamGateway::Impl::finish_if_done(GatewayConnection& c) {
+  if (c.finished || !c.tcp_closed) return;
+  if (c.stream && !c.released) return;  // the stream's ends are still on their way
+  c.finished = true;
+  c.waiting = false;
+  record_closed(c);
+  // Handlers further up the stack may still hold a reference: erase later.
+  asio::post(io_, [this, id = c.id] { connections_.erase(id); });
+}
+
+void StreamGateway::Impl::record_closed(const GatewayConnection& c) {
+  auto info = info_of(*this, c, now());
+  closed_.push_back(info);
+  if (closed_.size() > kClosedKept) closed_.pop_front();
+  if (!c.error.empty()) {
+    if (c.outbound) {
+      if (auto it = listeners_.find(c.listener_port); it != listeners_.end()) {
+        ++it->second->failed;
+        it->second->last_error = c.error;
+      }
+    } else if (auto it = services_.find(c.service); it != services_.end()) {
+      ++it->second.failed;
+      it->second.last_error = c.error;
+    }
+  }
+  log_.log(Layer::transport, c.error.empty() ? Level::info : Level::warn, [&] {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", info.age_s);
+    return describe(c) + ": closed after " + seconds + " s, " + std::to_string(c.bytes_out) + " bytes out, " +
+           std::to_string(c.bytes_in) + " bytes in" + (c.error.empty() ? "" : ", error: " + c.error);
+  });
+}
+
+StreamGatewaySnapshot StreamGateway::Impl::snapshot() {
+  auto t = now();
+  StreamGatewaySnapshot s;
+  s.port = options_.port;
+  s.mtu = mtu_;
+  for (const auto& [port, l] : listeners_)
+    s.listeners.push_back(
+        StreamListenerInfo{port, l->remote.to_string(), l->service, l->accepted, l->failed, l->last_error});
+  for (const auto& [name, svc] : services_)
+    s.services.push_back(
+        StreamServiceInfo{name, svc.host + ":" + std::to_string(svc.port), svc.accepted, svc.failed, svc.last_error});
+  for (const auto& [nid, p] : peers_) {
+    auto name = driver_.node().names().name_of(nid);
+    s.peers.push_back(StreamPeerInfo{
+        .nid = nid.to_string(),
+        .hostname = name.value_or(""),
+        .last_seen = p->last_source ? p->last_source->to_string() : "",
+        .up = p->up,
+        .streams = p->streams.size(),
+        .sctp = p->association ? std::optional<SctpStatus>(p->association->status()) : std::nullopt,
+        .packets_out = p->packets_out,
+        .packets_in = p->packets_in,
+        .unsent = p->unsent,
+        .last_error = p->last_error,
+    });
+  }
+  for (const auto& [id, c] : connections_)
+    if (!c->finished) s.streams.push_back(info_of(*this, *c, t));
+  s.closed.assign(closed_.begin(), closed_.end());
+  s.counters = counters_;
+  s.counters.sctp = SctpStack::counters();
+  return s;
+}
+
+}  // namespace ilnp::io
