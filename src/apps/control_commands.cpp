@@ -175,11 +175,12 @@ std::vector<Locator> parse_locator_set(const std::string& text) {
 
 }  // namespace
 
-std::string handle_control_request(Runtime& runtime, ProxyService& proxy, StreamService& streams,
-                                   const std::string& request) {
+std::string handle_control_request(const ControlTargets& targets, const std::string& request) {
+  auto& runtime = targets.runtime;
   std::istringstream in(request);
   std::string command;
   in >> command;
+  if (command == "metrics") return targets.metrics.text();
   auto now = io::now();
   if (command == "status") {
     std::string flag;
@@ -198,9 +199,9 @@ std::string handle_control_request(Runtime& runtime, ProxyService& proxy, Stream
       return std::string("error: ") + e.what() + "\n";
     }
   }
-  if (command == "proxy") return proxy_request(proxy, in);
-  if (command == "stream") return streams.handle(in);
-  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ...)\n";
+  if (command == "proxy") return proxy_request(targets.proxy, in);
+  if (command == "stream") return targets.streams.handle(in);
+  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ..., metrics)\n";
 }
 
 std::string default_control_dir() {

@@ -1,9 +1,10 @@
 // What the control socket answers: `status [--json]`, `move LOCATORS`,
-// `proxy add|list|remove` and `stream ...`. Reads the node through its public accessors.
+// `proxy add|list|remove`, `stream ...` and `metrics`. Reads the node through its public accessors.
 #pragma once
 
 #include <string>
 
+#include "metrics.hpp"
 #include "proxy_service.hpp"
 #include "runtime.hpp"
 #include "stream_service.hpp"
@@ -11,8 +12,14 @@
 namespace ilnp::apps {
 
 // Answers one request line. Errors start with "error: ".
-[[nodiscard]] std::string handle_control_request(Runtime& runtime, ProxyService& proxy, StreamService& streams,
-                                                 const std::string& request);
+struct ControlTargets {
+  Runtime& runtime;
+  ProxyService& proxy;
+  StreamService& streams;
+  const Metrics& metrics;
+};
+
+[[nodiscard]] std::string handle_control_request(const ControlTargets& targets, const std::string& request);
 
 // $XDG_RUNTIME_DIR/ilnp, or /run/ilnp for root, or /tmp/ilnp-<uid>.
 [[nodiscard]] std::string default_control_dir();

@@ -42,6 +42,7 @@ int run_ctl(int argc, char** argv) {
                                "                      map a local UDP port to REMOTE (hostname, NID or\n"
                                "                      locator:NID); prints the proxy's port\n"
                                "  proxy list          mappings and their counters\n"
+                               "  metrics             counters in the Prometheus text format\n"
                                "  proxy remove LOCAL_PORT\n"
                                "  stream listen LOCAL_TCP_PORT REMOTE SERVICE\n"
                                "                      carry TCP connections to 127.0.0.1:LOCAL_TCP_PORT to\n"

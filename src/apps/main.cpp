@@ -59,9 +59,10 @@ int run_command(const std::string& command, int argc, char** argv) {
   ilnp::apps::Runtime runtime(std::move(config));
   ilnp::apps::ProxyService proxy(runtime);
   ilnp::apps::StreamService streams(runtime);
-  runtime.serve_control(control_path, [&runtime, &proxy, &streams](const std::string& r) {
-    return ilnp::apps::handle_control_request(runtime, proxy, streams, r);
-  });
+  ilnp::apps::Metrics metrics(runtime, proxy);
+  ilnp::apps::ControlTargets targets{runtime, proxy, streams, metrics};
+  runtime.serve_control(control_path,
+                        [&targets](const std::string& r) { return ilnp::apps::handle_control_request(targets, r); });
   std::unique_ptr<ilnp::apps::Application> app;
   if (command == "heartbeat") app = ilnp::apps::attach_heartbeat(runtime);
   if (command == "experiment") app = ilnp::apps::attach_experiment(runtime);

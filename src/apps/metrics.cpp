@@ -1,0 +1,177 @@
+// Metric names follow Prometheus conventions: ilnp_ prefix, _total for
+// counters, base units (seconds, bytes).
+#include "metrics.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ilnp/io/clock.hpp"
+
+namespace ilnp::apps {
+
+namespace {
+class Writer {
+ public:
+  void metric(const char* name, const char* type, const char* help) {
+    out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+  }
+  void sample(const std::string& name, std::uint64_t value, const std::string& labels = {}) {
+    out_ << name << (labels.empty() ? "" : "{" + labels + "}") << " " << value << "\n";
+  }
+  void sample(const std::string& name, double value, const std::string& labels = {}) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.9g", value);
+    out_ << name << (labels.empty() ? "" : "{" + labels + "}") << " " << buf << "\n";
+  }
+  [[nodiscard]] std::string str() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+};
+
+std::string label_value(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
+    : rt_(runtime), proxy_(proxy), textfile_(runtime.config().metrics_textfile), timer_(runtime.io()) {
+  rt_.subscribe([this](const Event& e) { on_event(e); });
+  if (!textfile_.empty()) {
+    writer_ = std::thread([this] { textfile_thread(); });
+    write_textfile_soon();
+  }
+}
+
+Metrics::~Metrics() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = text();  // the final figures
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+void Metrics::on_event(const Event& event) {
+  auto* ack = std::get_if<UpdateAcknowledged>(&event);
+  if (!ack) return;
+  auto seconds = to_seconds(ack->round_trip);
+  for (std::size_t i = 0; i < kRttBuckets.size(); ++i)
+    if (seconds <= kRttBuckets[i]) ++rtt_buckets_[i];
+  ++rtt_count_;
+  rtt_sum_ += seconds;
+}
+
+std::string Metrics::text() const {
+  auto& node = rt_.node();
+  const auto& s = node.stats();
+  const auto& l = rt_.driver().link().stats();
+  Writer w;
+  w.metric("ilnp_node_info", "gauge", "Constant 1, labelled with the node's identity.");
+  w.sample("ilnp_node_info", std::uint64_t{1},
+           "hostname=\"" + label_value(node.config().hostname) + "\",nid=\"" + node.config().nid.to_string() +
+               "\",mode=\"" + (node.config().security.secure ? "secure" : "legacy") + "\"");
+  const std::pair<const char*, std::uint64_t> totals[] = {
+      {"ilnp_datagrams_in_total", s.datagrams_in},       {"ilnp_bytes_in_total", s.bytes_in},
+      {"ilnp_datagrams_out_total", s.datagrams_out},     {"ilnp_bytes_out_total", s.bytes_out},
+      {"ilnp_forwarded_total", s.forwarded},             {"ilnp_delivered_total", s.delivered},
+      {"ilnp_solicitations_sent_total", s.solicitations_sent},
+      {"ilnp_advertisements_sent_total", s.advertisements_sent},
+      {"ilnp_moves_total", s.moves},                     {"ilnp_locator_updates_sent_total", s.updates_sent},
+      {"ilnp_locator_updates_acknowledged_total", s.updates_acknowledged},
+      {"ilnp_locator_updates_given_up_total", s.updates_given_up},
+      {"ilnp_locator_updates_received_total", s.updates_received},
+      {"ilnp_link_own_echoes_total", l.own_echoes},      {"ilnp_link_send_errors_total", l.send_errors},
+      {"ilnp_link_send_queue_drops_total", l.send_queue_drops},
+      {"ilnp_link_emulated_drops_total", l.emulated_drops},
+  };
+  for (auto [name, value] : totals) {
+    w.metric(name, "counter", "Node counter (see ilnp ctl status).");
+    w.sample(name, value);
+  }
+  w.metric("ilnp_drops_total", "counter", "Datagrams dropped, by reason.");
+  for (std::size_t i = 0; i < kDropReasonCount; ++i)
+    w.sample("ilnp_drops_total", s.drops[i], "reason=\"" + std::string(to_string(static_cast<DropReason>(i))) + "\"");
+  w.metric("ilnp_routes", "gauge", "Learned routes (remote locator -> joined locator).");
+  w.sample("ilnp_routes", static_cast<std::uint64_t>(node.routes().routes().size()));
+  std::uint64_t bindings = 0;
+  for (const auto& [host, b] : node.names().hosts()) bindings += b.size();
+  w.metric("ilnp_names", "gauge", "Hostname bindings in the name cache.");
+  w.sample("ilnp_names", bindings);
+  w.metric("ilnp_correspondents", "gauge", "Recent correspondents (told of moves).");
+  w.sample("ilnp_correspondents", static_cast<std::uint64_t>(node.correspondents().all().size()));
+  w.metric("ilnp_joined_locators", "gauge", "Locators joined on the link (active and leaving).");
+  w.sample("ilnp_joined_locators", static_cast<std::uint64_t>(node.linked_locators().size()));
+  w.metric("ilnp_locator_update_rtt_seconds", "histogram", "Locator update to acknowledgement.");
+  for (std::size_t i = 0; i < kRttBuckets.size(); ++i) {
+    char le[32];
+    std::snprintf(le, sizeof le, "%g", kRttBuckets[i]);
+    w.sample("ilnp_locator_update_rtt_seconds_bucket", rtt_buckets_[i], "le=\"" + std::string(le) + "\"");
+  }
+  w.sample("ilnp_locator_update_rtt_seconds_bucket", rtt_count_, "le=\"+Inf\"");
+  w.sample("ilnp_locator_update_rtt_seconds_sum", rtt_sum_);
+  w.sample("ilnp_locator_update_rtt_seconds_count", rtt_count_);
+  const auto& p = proxy_.proxy().stats();
+  w.metric("ilnp_proxy_datagrams_total", "counter", "Datagrams through the local UDP proxy.");
+  w.sample("ilnp_proxy_datagrams_total", p.sent, "direction=\"out\"");
+  w.sample("ilnp_proxy_datagrams_total", p.delivered, "direction=\"in\"");
+  w.metric("ilnp_proxy_drops_total", "counter", "Proxy datagrams dropped, by reason.");
+  w.sample("ilnp_proxy_drops_total", p.no_mapping, "reason=\"no_mapping\"");
+  w.sample("ilnp_proxy_drops_total", p.too_large, "reason=\"too_large\"");
+  w.sample("ilnp_proxy_drops_total", p.unresolved, "reason=\"unresolved\"");
+  w.sample("ilnp_proxy_drops_total", p.no_route, "reason=\"no_route\"");
+  w.metric("ilnp_proxy_mappings", "gauge", "Proxy mappings.");
+  w.sample("ilnp_proxy_mappings", static_cast<std::uint64_t>(proxy_.proxy().mappings().all().size()));
+  return w.str();
+}
+
+void Metrics::write_textfile_soon() {
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = text();
+  }
+  wake_.notify_one();
+  timer_.expires_after(kTextfileInterval);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) write_textfile_soon();
+  });
+}
+
+void Metrics::textfile_thread() {
+  for (;;) {
+    std::string content;
+    bool last = false;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return pending_ || stopping_; });
+      if (!pending_) return;
+      content = std::move(*pending_);
+      pending_.reset();
+      last = stopping_;
+    }
+    // Write beside it and rename: node_exporter never reads half a file.
+    auto tmp = textfile_ + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << content;
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, textfile_, ec);
+    if (last) return;
+  }
+}
+
+}  // namespace ilnp::apps
