@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ilnp/io/clock.hpp"
+#include "ilnp/store/database.hpp"
 #include "json_writer.hpp"
 
 namespace ilnp::apps {
@@ -160,6 +161,39 @@ std::string proxy_request(ProxyService& service, std::istringstream& in) {
   return "error: usage: proxy add LOCAL_PORT REMOTE REMOTE_PORT | proxy list | proxy remove LOCAL_PORT\n";
 }
 
+// Peers and bindings as state.db has them (a second, read-only use of the
+// database: WAL lets it read while the node's writer thread writes).
+std::string stored_state(Runtime& rt, const std::string& what, bool json) {
+  if (!rt.config().state_database) return "error: state.database is off\n";
+  store::Database db(rt.config().state_dir);
+  auto when = [](store::WallTime t) { return std::to_string(store::to_unix_us(t) / 1000000); };
+  JsonWriter j;
+  std::ostringstream o;
+  j.begin_array();
+  if (what == "peers") {
+    for (const auto& p : db.peers()) {
+      std::string hosts;
+      for (const auto& h : p.hostnames) hosts += (hosts.empty() ? "" : ",") + h;
+      j.begin_object().key("nid").value(p.nid.to_string()).key("hostnames").value(hosts)
+          .key("key").value(p.public_key ? "yes" : "no").key("first_seen").value(when(p.first_seen))
+          .key("last_seen").value(when(p.last_seen)).end_object();
+      o << p.nid.to_string() << "  " << hosts << (p.public_key ? "  (key)" : "") << "  first " << when(p.first_seen)
+        << " last " << when(p.last_seen) << "\n";
+    }
+  } else {
+    for (const auto& b : db.bindings()) {
+      auto expires = b.expires_at ? when(*b.expires_at) : std::string("never");
+      j.begin_object().key("nid").value(b.nid.to_string()).key("locator").value(b.locator.to_string())
+          .key("source").value(store::to_string(b.source)).key("learned").value(when(b.learned_at))
+          .key("expires").value(expires).end_object();
+      o << b.nid.to_string() << " at " << b.locator.to_string() << "  " << store::to_string(b.source) << "  learned "
+        << when(b.learned_at) << " expires " << expires << "\n";
+    }
+  }
+  j.end_array();
+  return json ? j.str() + "\n" : o.str();
+}
+
 std::vector<Locator> parse_locator_set(const std::string& text) {
   std::vector<Locator> out;
   std::istringstream in(text);
@@ -200,8 +234,17 @@ std::string handle_control_request(const ControlTargets& targets, const std::str
     }
   }
   if (command == "proxy") return proxy_request(targets.proxy, in);
+  if (command == "peers" || command == "bindings") {
+    std::string flag;
+    in >> flag;
+    try {
+      return stored_state(runtime, command, flag == "--json");
+    } catch (const std::exception& e) {
+      return std::string("error: ") + e.what() + "\n";
+    }
+  }
   if (command == "stream") return targets.streams.handle(in);
-  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ..., metrics)\n";
+  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ..., metrics, peers, bindings)\n";
 }
 
 std::string default_control_dir() {

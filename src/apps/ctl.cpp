@@ -43,6 +43,7 @@ int run_ctl(int argc, char** argv) {
                                "                      locator:NID); prints the proxy's port\n"
                                "  proxy list          mappings and their counters\n"
                                "  metrics             counters in the Prometheus text format\n"
+                               "  peers, bindings     what the state database (state.db) holds\n"
                                "  proxy remove LOCAL_PORT\n"
                                "  stream listen LOCAL_TCP_PORT REMOTE SERVICE\n"
                                "                      carry TCP connections to 127.0.0.1:LOCAL_TCP_PORT to\n"
