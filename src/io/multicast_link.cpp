@@ -1,5 +1,6 @@
 // Socket setup follows PROTOCOL-FACTS "Link layer". Receiving drains the socket
-// with recvmmsg after Asio reports it readable: one system call per batch.
+// with recvmmsg after Asio reports it readable, sending queues datagrams until
+// the driver flushes them with sendmmsg: one system call per batch each way.
 #include "ilnp/io/multicast_link.hpp"
 
 #include <arpa/inet.h>
@@ -13,6 +14,7 @@
 #include <system_error>
 
 #include "ilnp/core/wire/group.hpp"
+#include "ilnp/core/wire/header.hpp"
 
 namespace ilnp::io {
 
@@ -44,7 +46,10 @@ MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
       options_(std::move(options)),
       recv_watch_(io),
       send_watch_(io),
-      emulation_(io, options_.emulation, [this](Locator l, wire::Bytes d) { send_now(l, d); }) {
+      emulation_(io, options_.emulation, [this](Locator l, wire::Bytes d) {
+        queue_copy(l, d);
+        flush();
+      }) {
   if_index_ = ::if_nametoindex(options_.interface.c_str());
   if (if_index_ == 0) fail("interface '" + options_.interface + "'");
 
@@ -83,6 +88,13 @@ MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
     ::freeifaddrs(addrs);
   }
   rx_buffers_.assign(kBatch, std::vector<std::byte>(options_.buffer_size + 1));
+  tx_copies_.resize(kBatch * options_.buffer_size);
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    auto& m = tx_messages_[i].msg_hdr;
+    m.msg_name = &tx_[i].to;
+    m.msg_namelen = sizeof tx_[i].to;
+    m.msg_iov = tx_[i].parts.data();
+  }
 }
 
 MulticastLink::~MulticastLink() = default;  // the descriptors close the sockets
@@ -185,9 +197,80 @@ void MulticastLink::drain_receive() {
   }
 }
 
-bool MulticastLink::try_send(Locator locator, wire::Bytes datagram) {
-  auto to = group_address(locator);
-  auto n = ::sendto(send_fd_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+void MulticastLink::send(Locator locator, wire::Bytes datagram) {
+  if (emulation_.active()) return emulation_.submit(locator, datagram);
+  queue_copy(locator, datagram);
+}
+
+void MulticastLink::forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_limit) {
+  if (emulation_.active()) {
+    emulated_forward_.assign(datagram.begin(), datagram.end());
+    emulated_forward_[wire::kHopLimitOffset] = std::byte{hop_limit};
+    return emulation_.submit(locator, emulated_forward_);
+  }
+  auto& out = next_outgoing(locator);
+  out.hop_limit = hop_limit;
+  // The kernel gathers the parts: the datagram is copied once, into the socket.
+  auto* bytes = const_cast<std::byte*>(datagram.data());
+  out.parts = {iovec{bytes, wire::kHopLimitOffset}, iovec{&out.hop_limit, 1},
+               iovec{bytes + wire::kHopLimitOffset + 1, datagram.size() - wire::kHopLimitOffset - 1}};
+  tx_messages_[tx_count_ - 1].msg_hdr.msg_iovlen = 3;
+}
+
+void MulticastLink::queue_copy(Locator locator, wire::Bytes datagram) {
+  if (datagram.size() > options_.buffer_size) {
+    ++stats_.send_errors;  // the core never builds one: it sizes datagrams by the same buffer_size
+    return;
+  }
+  auto& out = next_outgoing(locator);
+  auto* slot = tx_copies_.data() + (tx_count_ - 1) * options_.buffer_size;
+  std::memcpy(slot, datagram.data(), datagram.size());
+  out.parts[0] = iovec{slot, datagram.size()};
+  tx_messages_[tx_count_ - 1].msg_hdr.msg_iovlen = 1;
+}
+
+MulticastLink::Outgoing& MulticastLink::next_outgoing(Locator locator) {
+  if (tx_count_ == kBatch) flush();
+  auto& out = tx_[tx_count_++];
+  out.to = group_address(locator);
+  return out;
+}
+
+void MulticastLink::flush() {
+  std::size_t done = 0;
+  // Behind a backlog, new datagrams wait their turn: order is kept.
+  while (send_queue_.empty() && done < tx_count_) {
+    int n = ::sendmmsg(send_fd_, tx_messages_.data() + done, static_cast<unsigned>(tx_count_ - done), 0);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      stats_.sent += static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) break;
+    ++stats_.send_errors;  // e.g. the interface went down: this datagram is lost
+    ++done;
+  }
+  for (; done < tx_count_; ++done) backlog(tx_messages_[done]);
+  tx_count_ = 0;
+  if (!send_queue_.empty()) wait_writable();
+}
+
+void MulticastLink::backlog(const mmsghdr& message) {
+  if (send_queue_.size() >= kMaxSendQueue) {
+    ++stats_.send_queue_drops;
+    return;
+  }
+  auto& pending = send_queue_.emplace_back(Pending{*static_cast<const sockaddr_in6*>(message.msg_hdr.msg_name), {}});
+  for (std::size_t i = 0; i < message.msg_hdr.msg_iovlen; ++i) {
+    const auto* part = static_cast<const std::byte*>(message.msg_hdr.msg_iov[i].iov_base);
+    pending.bytes.insert(pending.bytes.end(), part, part + message.msg_hdr.msg_iov[i].iov_len);
+  }
+}
+
+bool MulticastLink::try_send(const Pending& pending) {
+  auto n = ::sendto(send_fd_, pending.bytes.data(), pending.bytes.size(), 0,
+                    reinterpret_cast<const sockaddr*>(&pending.to), sizeof pending.to);
   if (n >= 0) {
     ++stats_.sent;
     return true;
@@ -197,29 +280,13 @@ bool MulticastLink::try_send(Locator locator, wire::Bytes datagram) {
   return true;
 }
 
-void MulticastLink::send(Locator locator, wire::Bytes datagram) {
-  if (emulation_.active()) return emulation_.submit(locator, datagram);
-  send_now(locator, datagram);
-}
-
-void MulticastLink::send_now(Locator locator, wire::Bytes datagram) {
-  if (send_queue_.empty() && try_send(locator, datagram)) return;
-  if (send_queue_.size() >= kMaxSendQueue) {
-    ++stats_.send_queue_drops;
-    return;
-  }
-  send_queue_.push_back(Pending{locator, wire::Buffer(datagram.begin(), datagram.end())});
-  wait_writable();
-}
-
 void MulticastLink::wait_writable() {
   if (write_wait_armed_) return;
   write_wait_armed_ = true;
   send_watch_.async_wait(boost::asio::posix::descriptor_base::wait_write, [this](boost::system::error_code ec) {
     write_wait_armed_ = false;
     if (ec) return;
-    while (!send_queue_.empty() && try_send(send_queue_.front().locator, send_queue_.front().bytes))
-      send_queue_.pop_front();
+    while (!send_queue_.empty() && try_send(send_queue_.front())) send_queue_.pop_front();
     if (!send_queue_.empty()) return wait_writable();
     auto waiters = std::move(writable_waiters_);
     writable_waiters_.clear();

@@ -1,5 +1,6 @@
-// One input, then drain every action, then re-arm the timer only if the
-// node's deadline moved.
+// One input (or one received batch), then drain every action, flush the
+// link's sends in one system call, and re-arm the timer only if the node's
+// deadline moved.
 #include "ilnp/io/node_driver.hpp"
 
 #include "ilnp/io/clock.hpp"
@@ -55,6 +56,8 @@ void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{
                    [this](const Transmit& t) { link_.send(t.link, t.bytes); },
+                   // A view of a receive buffer, still valid: the batch is not done.
+                   [this](const Forward& f) { link_.forward(f.link, f.datagram, f.hop_limit); },
                    [this](const Join& j) {
                      link_.join(j.link);
                      log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
@@ -73,6 +76,7 @@ void NodeDriver::drain_actions() {
                },
                *action);
   }
+  link_.flush();
   rearm_timer();
 }
 

@@ -7,6 +7,15 @@
 
 namespace ilnp::sim {
 
+namespace {
+// A datagram stays in flight after its input is gone: a forwarded view becomes a copy.
+Transmit copy_of(const Forward& f) {
+  Transmit t{f.link, wire::Buffer(f.datagram.begin(), f.datagram.end())};
+  t.bytes[wire::kHopLimitOffset] = static_cast<std::byte>(f.hop_limit);
+  return t;
+}
+}  // namespace
+
 Simulator::Simulator(std::uint64_t seed, LinkModel model) : model_(model), rng_(seed) {}
 
 std::size_t Simulator::add_node(NodeConfig config, Logger logger) {
@@ -30,6 +39,7 @@ void Simulator::record(std::size_t from, Locator link, const wire::Buffer& bytes
 void Simulator::drain(std::size_t index) {
   auto& self = nodes_[index];
   while (auto action = self.node->poll_action()) {
+    if (auto* f = std::get_if<Forward>(&*action)) *action = copy_of(*f);
     if (auto* t = std::get_if<Transmit>(&*action)) {
       record(index, t->link, t->bytes);
       auto bytes = std::make_shared<const wire::Buffer>(std::move(t->bytes));

@@ -147,6 +147,10 @@ class Harness {
         ++transmits;
         transmitted_bytes += t->bytes.size();
         check_transmit(*t, step);
+      } else if (auto* f = std::get_if<Forward>(&*action)) {
+        ++transmits;
+        transmitted_bytes += f->datagram.size();
+        check_forward(*f, step);
       } else if (auto* d = std::get_if<Deliver>(&*action)) {
         ++delivers;
         check_deliver(*d, step);
@@ -236,7 +240,17 @@ class Harness {
     fuzz::fail("originated a packet with an unknown next header", __FILE__, __LINE__);
   }
 
-  // Forwarded or re-flooded: the received datagram, hop limit one lower.
+  // Forwarded: the received datagram itself (a view, not a copy), to go out
+  // on another joined link with its hop limit one lower.
+  void check_forward(const Forward& f, const Step& step) {
+    ILNP_FUZZ_CHECK(step.kind == Step::Kind::datagram && step.header);
+    ILNP_FUZZ_CHECK(f.datagram.data() == step.datagram.data() && f.datagram.size() == step.datagram.size());
+    ILNP_FUZZ_CHECK(joined_.contains(f.link) && f.link != step.arrival);
+    ILNP_FUZZ_CHECK(step.header->source.nid != fuzz::kRouterNid);
+    ILNP_FUZZ_CHECK(step.header->hop_limit > 0 && f.hop_limit == step.header->hop_limit - 1);
+  }
+
+  // Re-flooded: a copy of the received datagram, hop limit one lower.
   void check_relayed(const Transmit& t, const wire::Header& h, const Step& step) {
     ILNP_FUZZ_CHECK(step.kind == Step::Kind::datagram);
     ILNP_FUZZ_CHECK(t.link != step.arrival);  // never back onto the link it came from

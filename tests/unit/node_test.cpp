@@ -50,6 +50,13 @@ std::vector<Transmit> transmits(Node& n) {
   return out;
 }
 
+std::vector<Forward> forwards(Node& n) {
+  std::vector<Forward> out;
+  for (auto& a : drain(n))
+    if (auto* f = std::get_if<Forward>(&a)) out.push_back(*f);
+  return out;
+}
+
 struct NodeTest : ::testing::Test {
   Instant t0{};
   Node router{config({A, B, C}), 1};
@@ -80,14 +87,17 @@ TEST_F(NodeTest, ForwardsAlongALearnedRouteWithHopLimitMinusOne) {
   drain(router);
   // bob, on a locator we are not joined to, is heard through B.
   Locator far{0xf};
-  router.handle_datagram(t0 + 1s, B, transport({far, kBob}, {A, kAlice}, 7, "x"));
-  auto out = transmits(router);
+  auto from_bob = transport({far, kBob}, {A, kAlice}, 7, "x");
+  router.handle_datagram(t0 + 1s, B, from_bob);
+  auto out = forwards(router);
   ASSERT_EQ(out.size(), 1u);  // A is joined: delivered on A's link
   EXPECT_EQ(out[0].link, A);
-  EXPECT_EQ(wire::decode_header(out[0].bytes)->hop_limit, 2);
+  EXPECT_EQ(out[0].hop_limit, 2);
+  EXPECT_EQ(out[0].datagram.data(), from_bob.data());  // the input itself, not a copy
+  EXPECT_EQ(out[0].datagram.size(), from_bob.size());
   // Now alice answers bob at `far`: the route learned from bob's packet is used.
   router.handle_datagram(t0 + 2s, A, transport({A, kAlice}, {far, kBob}, 7, "y"));
-  out = transmits(router);
+  out = forwards(router);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].link, B);
   EXPECT_EQ(router.stats().forwarded, 2u);
@@ -98,13 +108,13 @@ TEST_F(NodeTest, DropsWithoutRouteAndOnTheDestinationsOwnLink) {
   EXPECT_EQ(router.stats().dropped(DropReason::no_route), 1u);
   router.handle_datagram(t0, A, transport({A, kAlice}, {A, kBob}, 7, "x"));
   EXPECT_EQ(router.stats().dropped(DropReason::same_link), 1u);
-  EXPECT_TRUE(transmits(router).empty());
+  EXPECT_TRUE(drain(router).empty());
 }
 
 TEST_F(NodeTest, HopLimitZeroIsNeverForwarded) {
   router.handle_datagram(t0, B, transport({B, kBob}, {A, kAlice}, 7, "x", 0));
   EXPECT_EQ(router.stats().dropped(DropReason::hop_limit_exceeded), 1u);
-  EXPECT_TRUE(transmits(router).empty());
+  EXPECT_TRUE(drain(router).empty());
 }
 
 TEST_F(NodeTest, DeliversToBoundPortsOnly) {

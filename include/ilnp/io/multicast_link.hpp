@@ -1,7 +1,8 @@
 // The legacy link layer on a real LAN: one IPv6 UDP socket bound to the
 // overlay port receives every joined group (the arrival group, read from
 // IPV6_PKTINFO, names the locator); a second socket on an ephemeral port sends,
-// so our own multicast echoes are recognised by their source port.
+// so our own multicast echoes are recognised by their source port. Both
+// directions are batched: recvmmsg per batch received, sendmmsg per flush.
 #pragma once
 
 #include <array>
@@ -15,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <netinet/in.h>
+#include <sys/uio.h>
 
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/bytes.hpp"
@@ -55,10 +57,19 @@ class MulticastLink {
   MulticastLink(const MulticastLink&) = delete;
   MulticastLink& operator=(const MulticastLink&) = delete;
 
+  // `on_datagram` gets views of the receive buffers, which stay valid until
+  // `on_batch_done` returns: a datagram forwarded by then needs no copy.
   void start(Receiver on_datagram, BatchDone on_batch_done);
   void join(Locator locator);
   void leave(Locator locator);
+  // Queues a copy of `datagram` (at most buffer_size bytes) for flush().
   void send(Locator locator, wire::Bytes datagram);
+  // Queues `datagram` (a whole overlay datagram) with its hop limit byte
+  // replaced, without copying it: its bytes must stay valid until flush().
+  void forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_limit);
+  // Sends what is queued with one sendmmsg. What the socket does not take is
+  // copied to the send queue and sent when the socket is writable.
+  void flush();
   // Calls `ready` once the send queue is empty (at once if it is).
   void when_writable(std::function<void()> ready);
   [[nodiscard]] bool backlogged() const { return !send_queue_.empty(); }
@@ -71,11 +82,26 @@ class MulticastLink {
   [[nodiscard]] std::string group_text(Locator locator) const;
 
  private:
+  // One datagram of the next sendmmsg: one part (a copy in tx_copies_), or
+  // three around a new hop limit (a forwarded view).
+  struct Outgoing {
+    sockaddr_in6 to;
+    std::array<iovec, 3> parts;
+    std::uint8_t hop_limit;
+  };
+  // A datagram the socket did not take yet, copied.
+  struct Pending {
+    sockaddr_in6 to;
+    wire::Buffer bytes;
+  };
+
   void wait_readable();
   void drain_receive();
   void wait_writable();
-  bool try_send(Locator locator, wire::Bytes datagram);
-  void send_now(Locator locator, wire::Bytes datagram);
+  Outgoing& next_outgoing(Locator locator);
+  void queue_copy(Locator locator, wire::Bytes datagram);
+  void backlog(const mmsghdr& message);
+  bool try_send(const Pending& pending);
   [[nodiscard]] bool is_own_echo(const sockaddr_in6& from) const;
   [[nodiscard]] sockaddr_in6 group_address(Locator locator) const;
 
@@ -91,11 +117,12 @@ class MulticastLink {
   Receiver on_datagram_;
   BatchDone on_batch_done_;
   std::vector<std::vector<std::byte>> rx_buffers_;
+  std::array<mmsghdr, kBatch> tx_messages_{};
+  std::array<Outgoing, kBatch> tx_{};
+  wire::Buffer tx_copies_;  // kBatch slots of buffer_size bytes, for send()
+  std::size_t tx_count_{0};
+  wire::Buffer emulated_forward_;  // a forwarded datagram, patched for the emulation
   std::set<Locator> joined_;
-  struct Pending {
-    Locator locator;
-    wire::Buffer bytes;
-  };
   std::deque<Pending> send_queue_;
   std::vector<std::function<void()>> writable_waiters_;
   bool write_wait_armed_{false};

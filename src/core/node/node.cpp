@@ -136,14 +136,13 @@ void Node::forward(const wire::Header& h, Locator arrival, wire::Bytes datagram,
   if (!via || !is_active(*via)) return drop(DropReason::no_route, &h, arrival);
   if (*via == arrival) return drop(DropReason::same_link, &h, arrival);
   if (h.hop_limit == 0) return drop(DropReason::hop_limit_exceeded, &h, arrival);
-  wire::Buffer copy(datagram.begin(), datagram.end());
-  copy[wire::kHopLimitOffset] = static_cast<std::byte>(h.hop_limit - 1);
   ++stats_.forwarded;
   ++stats_.datagrams_out;
-  stats_.bytes_out += copy.size();
+  stats_.bytes_out += datagram.size();
   log_.log(Layer::network, Level::debug,
            [&] { return "forwarded " + describe(h) + " from " + arrival.to_string() + " to " + via->to_string(); });
-  actions_.emplace_back(Transmit{*via, std::move(copy)});
+  // A view of the input, not a copy: the driver sends it before reusing its buffer.
+  actions_.emplace_back(Forward{*via, static_cast<std::uint8_t>(h.hop_limit - 1), datagram});
 }
 
 void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {

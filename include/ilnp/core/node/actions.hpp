@@ -19,6 +19,15 @@ struct Transmit {
   Locator link;
   wire::Buffer bytes;
 };
+// Send the datagram being handled on a locator's link again, with this hop
+// limit instead of its own: forwarding without a copy. `datagram` is the view
+// given to handle_datagram, valid only as long as the caller keeps those
+// bytes: a driver performs (or copies) it before it reuses its buffer.
+struct Forward {
+  Locator link;
+  std::uint8_t hop_limit{0};
+  wire::Bytes datagram;
+};
 struct Join {
   Locator link;
 };
@@ -65,6 +74,6 @@ struct Notice {
   Event event;
 };
 
-using Action = std::variant<Transmit, Join, Leave, Deliver, Notice>;
+using Action = std::variant<Transmit, Forward, Join, Leave, Deliver, Notice>;
 
 }  // namespace ilnp
