@@ -91,8 +91,6 @@ wire::Buffer SealedChannels::seal(Nid peer, const PublicKey& peer_key, wire::Byt
 Result<wire::Buffer> SealedChannels::open(Nid peer, const PublicKey& peer_key, const wire::SealedTransport& sealed) {
   auto& c = channel(peer, peer_key);
   auto known = c.rx.find(sealed.epoch);
-  // Epochs only move forward; one older than the newest two is over.
-  if (known == c.rx.end() && !c.rx.empty() && sealed.epoch < c.rx.rbegin()->first) return DropReason::replayed_datagram;
   auto key = known != c.rx.end() ? known->second.first : direction_key(c, peer, me_.nid(), sealed.epoch);
   auto nonce = nonce_of(sealed.epoch, sealed.counter);
   auto ad = additional_data(peer, me_.nid(), sealed.epoch, sealed.counter);
@@ -102,6 +100,10 @@ Result<wire::Buffer> SealedChannels::open(Nid peer, const PublicKey& peer_key, c
                                                 sealed.ciphertext.size(), u8(ad.data()), ad.size(), u8(nonce.data()),
                                                 u8(key.data())) != 0)
     return DropReason::decrypt_failed;
+  // Epochs only move forward: an authentic datagram of an epoch older than the
+  // newest two is a replay. (Forgeries fail above whatever epoch they claim.)
+  if (known == c.rx.end() && !c.rx.empty() && sealed.epoch < c.rx.rbegin()->first)
+    return DropReason::replayed_datagram;
   // Only authentic datagrams create epochs or move the window, so forgeries
   // can neither burn counters nor push genuine epochs out.
   if (known == c.rx.end()) {
