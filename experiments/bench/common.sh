@@ -9,9 +9,12 @@
 # the repository); ILNP_BENCH_NO_BUILD=1 uses it as it is. ILNP=/path/to/ilnp
 # measures another router binary (e.g. one built before a change) with the
 # same tools. Results go to experiments/results/ (ignored by git) as well.
+# Every process of a benchmark runs at nice BENCH_NICE (default -10), so that
+# other work on the machine (a build) does not decide the figures.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_ROOT=$(cd "$BENCH_DIR/../.." && pwd)
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BENCH_UID=$(($(id -u) % 65536))  # the group mapping's U, as ilnp computes it
 
 bench_setup() {
@@ -38,6 +41,7 @@ bench_setup() {
   source "$BENCH_ROOT/tests/netns/lib.sh" "$ILNP"
   netns_require
   netns_require_python
+  renice -n "${BENCH_NICE:--10}" -p $$ >/dev/null  # inherited by every process started from here
 }
 
 # The results file of this run: experiments/results/bench-NAME-UTCTIME.EXT.

@@ -66,7 +66,7 @@ print(json.dumps({"sent": s["sent"], "seconds": s["seconds"], "received": c["rec
 direct_path() {  # RUN
   local rate wait label
   for rate in $RATES; do
-    wait=$(awk -v r="$rate" 'BEGIN { printf "%.9f", r > 0 ? 1 / r : 0 }')
+    wait=$(awk -v r="$rate" 'BEGIN { printf "%.9f", (r > 0 ? 1 / r : 0) }')
     label="$1-$rate"
     netns_start alice "alice-exp$label" -- "$ILNP" experiment -c "$FIX/config_alice.ini" "${common[@]}" \
       --network.locators=0:0:0:a --application.print_datagrams=false
