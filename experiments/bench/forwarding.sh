@@ -18,8 +18,10 @@
 # Our router runs with --link.loopback=false like the relay (one node per
 # host; with loopback it also reads back each datagram it sends). On a
 # machine with two CPUs or more, the forwarder runs on the last CPU and the
-# sender and counter on the first (BENCH_PIN=0: no pinning), so that the
-# forwarder, not the sender, is what saturates. With
+# sender and counter on the first (BENCH_PIN=0: no pinning): the forwarder
+# does not compete with the traffic for a CPU. The sender has its limit too
+# (about the relay's rate on two CPUs): the lossless rate counts what was
+# sent, not what was asked for. With
 # ILNP_BASELINE=/path/to/ilnp, that binary is swept too ("before"), in the
 # same runs, for before/after figures of a change.
 #
@@ -39,7 +41,7 @@ while getopts "n:t:r:x:h" opt; do
     t) SECONDS_PER_TRIAL=$OPTARG ;;
     r) RATES=$OPTARG ;;
     x) extra+=("$OPTARG") ;;
-    *) sed -n '2,28p' "$0"; exit 2 ;;
+    *) sed -n '2,30p' "$0"; exit 2 ;;
   esac
 done
 bench_setup

@@ -33,6 +33,7 @@ log "alice's proxy on port $alice_port, bob's on $bob_port"
 if again=$(ctl alice proxy add 2000 bob 4000); then fail "a second mapping of port 2000 was accepted: $again"; fi
 check "a port mapped twice is refused with a reason" grep -q "already mapped" <<<"$again"
 wait_for 10 "alice knows bob" bash -c "$(declare -f ctl); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR' ctl alice status | grep -q '^  bob at'"
+wait_for 10 "bob knows alice" bash -c "$(declare -f ctl); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR' ctl bob status | grep -q '^  alice at'"
 
 # Each ncat reads a fifo that the test writes lines into.
 mkfifo "$NETNS_DIR/alice.in" "$NETNS_DIR/bob.in"
