@@ -93,13 +93,22 @@ int Runtime::run() {
           config_.link.interface + " port " + std::to_string(config_.link.port));
   driver_->start();
   io_.run();
+  finish();
   return 0;
 }
 
+// stop() is called from inside a handler (a signal, an application seeing its
+// last datagram) while the driver may still be dispatching that batch's
+// notices to subscribers: it only ends the loop. The teardown waits until no
+// handler runs (a state service reset mid-batch once crashed a receiver).
 void Runtime::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (stop_hook_) stop_hook_();
+  io_.stop();
+}
+
+void Runtime::finish() {
   const auto& s = node_->stats();
   std::string summary = "stopping: in " + std::to_string(s.datagrams_in) + " out " + std::to_string(s.datagrams_out) +
                         " forwarded " + std::to_string(s.forwarded) + " delivered " + std::to_string(s.delivered);
@@ -114,7 +123,6 @@ void Runtime::stop() {
   state_.reset();    // commits what is still queued
   out_.flush();
   log_->flush();
-  io_.stop();
 }
 
 }  // namespace ilnp::apps

@@ -26,8 +26,10 @@ class Runtime {
   explicit Runtime(Config config);
   ~Runtime();
 
-  // Runs until stop() or a signal; returns the exit code.
+  // Runs until stop() or a signal, then logs the summary and closes the
+  // control socket and the state database; returns the exit code.
   int run();
+  // Ends the event loop; safe to call from any handler, any number of times.
   void stop();
   // Called once when the node stops (signal or stop()), before the summary.
   void on_stop(std::function<void()> hook) { stop_hook_ = std::move(hook); }
@@ -48,6 +50,8 @@ class Runtime {
   [[nodiscard]] io::LogWriter& out() { return out_; }
 
  private:
+  void finish();
+
   Config config_;
   boost::asio::io_context io_;
   io::LogWriter out_{1};
