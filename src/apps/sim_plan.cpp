@@ -551,6 +551,7 @@ Plan load_plan(const std::string& file, const std::string& repo, const std::vect
     try {
       path = find_file(file, "exp", {fs::current_path().string(), (fs::path(repo) / "experiments").string()});
     } catch (const PlanError&) {
+      if (fs::path(file).extension() == ".exp") throw;  // a NAME alone may be a topology
       path = find_file(file, "topo", {fs::current_path().string(), (fs::path(repo) / "topo").string()});
     }
     is_topo = fs::path(path).extension() == ".topo";

@@ -165,13 +165,15 @@ class Run {
  public:
   Run(const Plan& plan, const SimOptions& options)
       : plan_(plan), options_(options), sim_(options.seed), logs_(fs::path(options.out_dir) / "logs") {
+    std::vector<Config> configs;  // every node's, before anything is written
+    for (const auto& n : plan.nodes) configs.push_back(node_config(n));
     fs::create_directories(logs_);
     std::set<std::string> experiment_nodes;
     for (const auto& [s, r] : plan.flows) experiment_nodes.insert(s), senders_.insert(s), experiment_nodes.insert(r);
-    for (const auto& n : plan.nodes) {
-      auto config = node_config(n);
-      std::ofstream(logs_ / (n.name + ".ini")) << ini_text(plan, n, config);
-      nodes_.push_back(std::make_unique<SimNodeState>(n, std::move(config), logs_));
+    for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+      const auto& n = plan.nodes[i];
+      std::ofstream(logs_ / (n.name + ".ini")) << ini_text(plan, n, configs[i]);
+      nodes_.push_back(std::make_unique<SimNodeState>(n, std::move(configs[i]), logs_));
       nodes_.back()->in_experiment = experiment_nodes.contains(n.name) && plan.is_experiment;
     }
     if (options.trace) {
