@@ -74,6 +74,14 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   });
 }
 
+std::string stopping_summary(const Stats& s) {
+  std::string summary = "stopping: in " + std::to_string(s.datagrams_in) + " out " + std::to_string(s.datagrams_out) +
+                        " forwarded " + std::to_string(s.forwarded) + " delivered " + std::to_string(s.delivered);
+  for (std::size_t i = 0; i < kDropReasonCount; ++i)
+    if (s.drops[i]) summary += " " + std::string(to_string(static_cast<DropReason>(i))) + "=" + std::to_string(s.drops[i]);
+  return summary;
+}
+
 Runtime::~Runtime() = default;  // StateService is complete here
 
 void Runtime::serve_control(const std::string& path, io::ControlServer::Handler handler) {
@@ -109,11 +117,7 @@ void Runtime::stop() {
 }
 
 void Runtime::finish() {
-  const auto& s = node_->stats();
-  std::string summary = "stopping: in " + std::to_string(s.datagrams_in) + " out " + std::to_string(s.datagrams_out) +
-                        " forwarded " + std::to_string(s.forwarded) + " delivered " + std::to_string(s.delivered);
-  for (std::size_t i = 0; i < kDropReasonCount; ++i)
-    if (s.drops[i]) summary += " " + std::string(to_string(static_cast<DropReason>(i))) + "=" + std::to_string(s.drops[i]);
+  auto summary = stopping_summary(node_->stats());
   const auto& ls = link_->stats();
   summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
              " send_queue_drops=" + std::to_string(ls.send_queue_drops);

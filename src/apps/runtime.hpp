@@ -21,6 +21,10 @@ namespace ilnp::apps {
 
 class StateService;
 
+// The node's part of the line every run ends with ("stopping: in N out N
+// forwarded N delivered N" and each drop reason that occurred); shared with `ilnp sim`.
+[[nodiscard]] std::string stopping_summary(const Stats& stats);
+
 class Runtime {
  public:
   explicit Runtime(Config config);
