@@ -275,6 +275,8 @@ TEST(HubMemberSchedule, RetriesUntilAcceptedThenKeepsAliveAndReactsToNotices) {
                                decode_registration(out[2].frame)->timestamp_us, 0});
   EXPECT_EQ(member.handle_control(t0 + 5s, refused).kind, ControlEvent::Kind::refused);
   EXPECT_EQ(member.next_timeout(), t0 + 25s);
+  member.handle_control(t0 + 10s, encode_unknown_sender(E));  // refused: no early retry
+  EXPECT_EQ(member.next_timeout(), t0 + 25s);
 
   auto leave = member.leave(kWall + 6'000'000, E);
   ASSERT_TRUE(leave);

@@ -85,6 +85,8 @@ ControlEvent HubMember::handle_control(Instant now, wire::Bytes frame) {
     }
     ++counters_.notices;
     auto& state = it->second;
+    // Refused: the hub knows who we are; a notice must not undo the back-off.
+    if (state.refused) return {ControlEvent::Kind::notice, *locator};
     if (state.last_notice && now - *state.last_notice < config_.notice_gap) return {ControlEvent::Kind::notice, *locator};
     state.last_notice = now;
     state.registered = false;
