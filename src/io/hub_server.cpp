@@ -33,6 +33,9 @@ HubServer::HubServer(boost::asio::io_context& io, HubServerOptions options, Log 
   fd_ = open_dual_stack_udp(resolve_udp(options_.listen, true));
   watch_.assign(fd_);
   rx_buffers_.assign(kBatch, std::vector<std::byte>(options_.max_frame + 1));
+  tx_addresses_.reserve(kMaxQueuedRelays);  // the relay path never allocates
+  tx_frames_.reserve(kMaxQueuedRelays);
+  tx_messages_.reserve(kMaxQueuedRelays);
 }
 
 void HubServer::start() {
@@ -107,6 +110,7 @@ void HubServer::drain_receive() {
     if (n <= 0) break;
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i)
       handle_frame(from[i], wire::Bytes(rx_buffers_[i].data(), msgs[i].msg_len));
+    flush_relays();
     if (static_cast<std::size_t>(n) < kBatch) break;
   }
 }
@@ -153,31 +157,36 @@ void HubServer::handle_registration(const sockaddr_in6& from, wire::Bytes frame)
 }
 
 void HubServer::relay(wire::Bytes frame) {
-  std::array<mmsghdr, kBatch> msgs{};
-  iovec whole{const_cast<std::byte*>(frame.data()), frame.size()};
-  tx_addresses_.resize(destinations_.size());
-  for (std::size_t start = 0; start < destinations_.size(); start += kBatch) {
-    auto count = std::min(kBatch, destinations_.size() - start);
-    for (std::size_t i = 0; i < count; ++i) {
-      tx_addresses_[start + i] = to_sockaddr(destinations_[start + i]);
-      msgs[i].msg_hdr = msghdr{};
-      msgs[i].msg_hdr.msg_name = &tx_addresses_[start + i];
-      msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_in6);
-      msgs[i].msg_hdr.msg_iov = &whole;
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    std::size_t done = 0;
-    while (done < count) {
-      int n = ::sendmmsg(fd_, msgs.data() + done, static_cast<unsigned>(count - done), 0);
-      if (n > 0) {
-        done += static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      ++send_drops_;  // a full socket or an unreachable member: a relay drops rather than queues
-      ++done;
-    }
+  for (const auto& to : destinations_) {
+    if (tx_addresses_.size() == kMaxQueuedRelays) flush_relays();
+    tx_addresses_.push_back(to_sockaddr(to));
+    // A view of the receive buffer: flushed before the buffer is reused.
+    tx_frames_.push_back(iovec{const_cast<std::byte*>(frame.data()), frame.size()});
   }
+}
+
+void HubServer::flush_relays() {
+  tx_messages_.resize(tx_addresses_.size());
+  for (std::size_t i = 0; i < tx_addresses_.size(); ++i) {
+    tx_messages_[i] = mmsghdr{};
+    tx_messages_[i].msg_hdr.msg_name = &tx_addresses_[i];
+    tx_messages_[i].msg_hdr.msg_namelen = sizeof(sockaddr_in6);
+    tx_messages_[i].msg_hdr.msg_iov = &tx_frames_[i];
+    tx_messages_[i].msg_hdr.msg_iovlen = 1;
+  }
+  std::size_t done = 0;
+  while (done < tx_messages_.size()) {
+    int n = ::sendmmsg(fd_, tx_messages_.data() + done, static_cast<unsigned>(tx_messages_.size() - done), 0);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    ++send_drops_;  // a full socket or an unreachable member: a relay drops rather than queues
+    ++done;
+  }
+  tx_addresses_.clear();
+  tx_frames_.clear();
 }
 
 void HubServer::reply(const sockaddr_in6& to, wire::Bytes frame) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <functional>
 #include <string>
@@ -28,6 +29,7 @@ struct HubServerOptions {
 class HubServer {
  public:
   static constexpr std::size_t kBatch = 32;
+  static constexpr std::size_t kMaxQueuedRelays = 1024;
   using Log = std::function<void(Level, const std::string&)>;
 
   HubServer(boost::asio::io_context& io, HubServerOptions options, Log log);
@@ -42,7 +44,10 @@ class HubServer {
   void drain_receive();
   void handle_frame(const sockaddr_in6& from, wire::Bytes frame);
   void handle_registration(const sockaddr_in6& from, wire::Bytes frame);
+  // Queues the frame for every destination the table chose; flush_relays()
+  // sends the queue with one sendmmsg (per received batch, or when full).
   void relay(wire::Bytes frame);
+  void flush_relays();
   void reply(const sockaddr_in6& to, wire::Bytes frame);
   void on_sweep_due();
   void on_stats_due();
@@ -57,6 +62,8 @@ class HubServer {
   std::vector<std::vector<std::byte>> rx_buffers_;
   std::vector<hub::Endpoint> destinations_;
   std::vector<sockaddr_in6> tx_addresses_;
+  std::vector<iovec> tx_frames_;
+  std::vector<mmsghdr> tx_messages_;
   std::uint64_t send_drops_{0};
   std::uint64_t oversized_{0};
 };
