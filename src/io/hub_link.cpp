@@ -43,7 +43,7 @@ HubLink::HubLink(boost::asio::io_context& io, HubLinkOptions options, const secu
   any.sin6_family = AF_INET6;
   fd_ = open_dual_stack_udp(any);
   watch_.assign(fd_);
-  rx_buffers_.assign(kBatch, std::vector<std::byte>(hub::kDataPrefixSize + buffer_size_ + 1));
+  rx_buffers_.assign(ReceiveBatch::kSize, std::vector<std::byte>(hub::kDataPrefixSize + buffer_size_ + 1));
 }
 
 HubLink::~HubLink() = default;  // the descriptor closes the socket
@@ -189,24 +189,13 @@ void HubLink::wait_readable() {
 }
 
 void HubLink::drain_receive() {
-  std::array<mmsghdr, kBatch> msgs{};
-  std::array<iovec, kBatch> iovs{};
-  std::array<sockaddr_in6, kBatch> from{};
   for (int round = 0; round < 8; ++round) {  // bounded work per wakeup
-    for (std::size_t i = 0; i < kBatch; ++i) {
-      iovs[i] = part(rx_buffers_[i].data(), rx_buffers_[i].size());
-      msgs[i].msg_hdr = msghdr{};
-      msgs[i].msg_hdr.msg_name = &from[i];
-      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
-      msgs[i].msg_hdr.msg_iov = &iovs[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n = ::recvmmsg(fd_, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) break;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+    auto n = batch_.receive(fd_, rx_buffers_);
+    if (n == 0) break;
+    for (std::size_t i = 0; i < n; ++i) {
       ++stats_.received;
-      wire::Bytes frame(rx_buffers_[i].data(), msgs[i].msg_len);
-      if (!from_a_hub(from[i])) {
+      auto frame = batch_.datagram(rx_buffers_, i);
+      if (!from_a_hub(batch_.source(i))) {
         ++stats_.foreign_group;  // not from a hub of ours: nobody else may speak for one
         continue;
       }
@@ -217,7 +206,7 @@ void HubLink::drain_receive() {
       handle_control(frame);
     }
     on_batch_done_();
-    if (static_cast<std::size_t>(n) < kBatch) break;
+    if (n < ReceiveBatch::kSize) break;
   }
 }
 

@@ -32,7 +32,7 @@ HubServer::HubServer(boost::asio::io_context& io, HubServerOptions options, Log 
       stats_timer_(io) {
   fd_ = open_dual_stack_udp(resolve_udp(options_.listen, true));
   watch_.assign(fd_);
-  rx_buffers_.assign(kBatch, std::vector<std::byte>(options_.max_frame + 1));
+  rx_buffers_.assign(ReceiveBatch::kSize, std::vector<std::byte>(options_.max_frame + 1));
   tx_addresses_.reserve(kMaxQueuedRelays);  // the relay path never allocates
   tx_frames_.reserve(kMaxQueuedRelays);
   tx_messages_.reserve(kMaxQueuedRelays);
@@ -94,24 +94,12 @@ void HubServer::wait_readable() {
 }
 
 void HubServer::drain_receive() {
-  std::array<mmsghdr, kBatch> msgs{};
-  std::array<iovec, kBatch> iovs{};
-  std::array<sockaddr_in6, kBatch> from{};
   for (int round = 0; round < 8; ++round) {  // bounded work per wakeup: timers stay on time
-    for (std::size_t i = 0; i < kBatch; ++i) {
-      iovs[i] = iovec{rx_buffers_[i].data(), rx_buffers_[i].size()};
-      msgs[i].msg_hdr = msghdr{};
-      msgs[i].msg_hdr.msg_name = &from[i];
-      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
-      msgs[i].msg_hdr.msg_iov = &iovs[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n = ::recvmmsg(fd_, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) break;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i)
-      handle_frame(from[i], wire::Bytes(rx_buffers_[i].data(), msgs[i].msg_len));
+    auto n = batch_.receive(fd_, rx_buffers_);
+    if (n == 0) break;
+    for (std::size_t i = 0; i < n; ++i) handle_frame(batch_.source(i), batch_.datagram(rx_buffers_, i));
     flush_relays();
-    if (static_cast<std::size_t>(n) < kBatch) break;
+    if (n < ReceiveBatch::kSize) break;
   }
 }
 

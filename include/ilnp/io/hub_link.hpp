@@ -19,6 +19,7 @@
 #include "ilnp/core/hub/member.hpp"
 #include "ilnp/core/log.hpp"
 #include "ilnp/io/multicast_link.hpp"
+#include "ilnp/io/receive_batch.hpp"
 
 namespace ilnp::io {
 
@@ -30,7 +31,6 @@ struct HubLinkOptions {
 
 class HubLink {
  public:
-  static constexpr std::size_t kBatch = 32;
   static constexpr std::size_t kMaxBacklog = 4096;
 
   // Resolves every hub now; throws naming the one that failed. `identity`
@@ -86,6 +86,7 @@ class HubLink {
   MulticastLink::Receiver on_datagram_;
   MulticastLink::BatchDone on_batch_done_;
   std::vector<std::vector<std::byte>> rx_buffers_;
+  ReceiveBatch batch_;
   std::vector<hub::OutgoingRegistration> due_;
   std::deque<Pending> backlog_;
   std::vector<std::function<void()>> writable_waiters_;

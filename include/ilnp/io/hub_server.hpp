@@ -16,6 +16,7 @@
 
 #include "ilnp/core/hub/membership.hpp"
 #include "ilnp/core/log.hpp"
+#include "ilnp/io/receive_batch.hpp"
 
 namespace ilnp::io {
 
@@ -28,7 +29,6 @@ struct HubServerOptions {
 
 class HubServer {
  public:
-  static constexpr std::size_t kBatch = 32;
   static constexpr std::size_t kMaxQueuedRelays = 1024;
   using Log = std::function<void(Level, const std::string&)>;
 
@@ -60,6 +60,7 @@ class HubServer {
   boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer stats_timer_;
   std::vector<std::vector<std::byte>> rx_buffers_;
+  ReceiveBatch batch_;
   std::vector<hub::Endpoint> destinations_;
   std::vector<sockaddr_in6> tx_addresses_;
   std::vector<iovec> tx_frames_;
