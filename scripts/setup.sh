@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-dev
   libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libusrsctp-dev
-  iproute2 iptables ncat netcat-openbsd python3 python3-matplotlib procps tshark sqlite3
+  iproute2 iptables nftables ncat netcat-openbsd python3 python3-matplotlib procps tshark sqlite3
   openssh-server openssh-client
 )
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <net/if.h>
+#include <regex>
 #include <sstream>
 
 #include "ilnp/core/wire/messages.hpp"
@@ -27,7 +28,13 @@ struct KeySpec {
 
 constexpr KeySpec kKeys[] = {
     {"link.mcast_port", "10000", "UDP port that every node binds (1-65535)"},
-    {"link.mcast_interface", nullptr, "network interface to join locator groups on (required), e.g. eth0"},
+    {"link.mcast_interface", nullptr,
+     "network interface to join locator groups on, e.g. eth0 (required unless every locator is hub-backed)"},
+    {"link.hubs", nullptr,
+     "locators backed by a relay hub (`ilnp hub`) instead of a multicast group: 'LOCATOR@HOST:PORT', several "
+     "separated by commas (also written in network.locators, e.g. 0:0:0:e@hub.example.org:10010)"},
+    {"link.hub_keepalive", "25",
+     "seconds between re-registrations with a hub: keeps NAT bindings and the membership alive (1-3600)"},
     {"link.buffer_size", "1440", "largest datagram in bytes, header included (80-65487)"},
     {"link.loopback", "true", "also hear nodes on this host (needed when several nodes share one host)"},
     {"link.emulate_loss", "0", "emulated loss on send, a probability 0-1 (for experiments without tc netem)"},
@@ -159,10 +166,14 @@ std::string trim(std::string s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values) {
+std::string take_hub_bindings(const Values& values, const std::string& key, const std::string& text,
+                              std::map<Locator, std::string>& hubs);
+
+std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values, std::map<Locator, std::string>& hubs) {
   const std::string key = "network.locators";
   auto text = values.get(key);
   if (!text || trim(*text).empty()) values.fail(key, "no locators given (e.g. locators = 0:0:0:a)");
+  text = take_hub_bindings(values, key, *text, hubs);
   std::vector<std::vector<Locator>> cycle;
   std::size_t start = 0;
   for (;;) {
@@ -188,6 +199,32 @@ std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values) {
     start = dash + 1;
   }
   return cycle;
+}
+
+// "0:0:0:e@hub.example.org:10010" in network.locators or link.hubs: records
+// the hub of each locator and returns the text without the "@HOST:PORT" parts.
+std::string take_hub_bindings(const Values& values, const std::string& key, const std::string& text,
+                              std::map<Locator, std::string>& hubs) {
+  // Lazy host, then a port followed by the end or a separator: hostnames may contain '-'.
+  static const std::regex kBinding(
+      R"(([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){3})\s*@\s*(\[[^\]]*\]|[^\s,\[\]@]+?):([0-9]{1,5})(?=$|[\s,-]))");
+  std::string rest;
+  auto from = text.cbegin();
+  for (std::sregex_iterator it(text.begin(), text.end(), kBinding), end; it != end; ++it) {
+    const auto& m = *it;
+    auto locator = *Locator::parse(m[1].str());
+    auto port = std::stoul(m[3].str());
+    if (port == 0 || port > 65535) values.fail(key, "'" + m.str() + "': the hub's port must be 1-65535");
+    auto hub = m[2].str() + ":" + m[3].str();
+    if (auto [at, added] = hubs.emplace(locator, hub); !added && at->second != hub)
+      values.fail(key, "locator " + locator.to_string() + " is bound to two hubs (" + at->second + ", " + hub + ")");
+    rest.append(from, m[0].first).append(m[1].str());
+    from = m[0].second;
+  }
+  rest.append(from, text.cend());
+  if (rest.find('@') != std::string::npos)
+    values.fail(key, "'" + text + "': a hub binding is LOCATOR@HOST:PORT, e.g. 0:0:0:e@hub.example.org:10010");
+  return rest;
 }
 
 Duration to_duration(double s) { return seconds_f(s); }
@@ -238,7 +275,20 @@ Config load_config(const std::optional<std::string>& file,
   auto& node = config.node;
   auto& link = config.link;
   link.port = static_cast<std::uint16_t>(values.integer("link.mcast_port", 1, 65535));
+  auto& hubs = config.hub_link.hubs;
+  if (auto bindings = values.get("link.hubs")) {
+    std::istringstream rest(take_hub_bindings(values, "link.hubs", *bindings, hubs));
+    for (std::string item; std::getline(rest, item, ',');)
+      if (auto l = Locator::parse(trim(item)); !trim(item).empty() && (!l || !hubs.contains(*l)))
+        values.fail("link.hubs", "'" + trim(item) + "' is not LOCATOR@HOST:PORT (e.g. 0:0:0:e@127.0.0.1:10010)");
+  }
+  node.locator_cycle = parse_locator_cycle(values, hubs);
+  bool all_hub_backed = true;
+  for (const auto& set : node.locator_cycle)
+    for (auto l : set) all_hub_backed = all_hub_backed && hubs.contains(l);
   auto interface = values.get("link.mcast_interface");
+  // A node whose every locator is hub-backed needs no multicast (rootless, no LAN).
+  if ((!interface || interface->empty()) && all_hub_backed) interface = "lo";
   if (!interface || interface->empty()) values.fail("link.mcast_interface", "no interface given (e.g. eth0)");
   if (::if_nametoindex(interface->c_str()) == 0)
     values.fail("link.mcast_interface", "no network interface named '" + *interface + "' on this machine");
@@ -250,7 +300,8 @@ Config load_config(const std::optional<std::string>& file,
       static_cast<std::int64_t>(values.number("link.emulate_delay", 0, 10) * 1e6));
   link.uid = static_cast<std::uint32_t>(::getuid() % 65536);
 
-  node.locator_cycle = parse_locator_cycle(values);
+  config.hub_link.buffer_size = link.buffer_size;
+  config.hub_link.member.keepalive = to_duration(values.number("link.hub_keepalive", 1, 3600));
   if (auto nid = values.get("network.nid")) {
     auto parsed = Nid::parse(*nid);
     if (!parsed) values.fail("network.nid", "'" + *nid + "' is not a NID (four groups of 1-4 hex digits)");

@@ -12,6 +12,7 @@
 
 #include "ilnp/core/log.hpp"
 #include "ilnp/core/node/node_config.hpp"
+#include "ilnp/io/hub_link.hpp"
 #include "ilnp/io/multicast_link.hpp"
 
 namespace ilnp::apps {
@@ -43,6 +44,7 @@ enum class SecurityMode { secure, legacy };
 struct Config {
   NodeConfig node;
   io::LinkOptions link;
+  io::HubLinkOptions hub_link;  // locators backed by relay hubs (empty: none)
   ApplicationConfig application;
   ProxyConfig proxy;
   Port stream_port{9899};  // overlay transport port of the stream gateway

@@ -63,7 +63,7 @@ class Experiment final : public Application {
   void send_due() {
     auto now = io::now();
     if (sending_started_ && app_.run_time && now - *sending_started_ >= seconds_f(*app_.run_time)) return send_stop();
-    if (rt_.driver().link().backlogged()) return rt_.driver().link().when_writable([this] { send_due(); });
+    if (rt_.driver().backlogged()) return rt_.driver().when_writable([this] { send_due(); });
     for (std::size_t i = 0; i < kBurst && next_due_ <= now; ++i) {
       if (!send_one(next_sequence_)) return schedule(now + kRetryUnreachable);
       if (!sending_started_) sending_started_ = next_due_ = now;

@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "control_commands.hpp"
 #include "ctl.hpp"
+#include "hub.hpp"
 #include "identity_file.hpp"
 #include <unistd.h>
 #include "proxy_service.hpp"
@@ -28,6 +29,8 @@ Commands:
   ctl          ask a running node: status, move LOCATORS (ilnp ctl --help)
   id           show (creating it on first use) a node's identity: NID and public key
   sim          run a topology or experiment file in the simulator, virtual time (ilnp sim --help)
+  hub          run a relay hub: locators backed by a hub instead of a multicast group
+               (ilnp hub --help)
 
 Every command takes the prototype's INI file (-c) and any key on the command
 line, which wins over the file. `ilnp COMMAND --help` lists every key.
@@ -106,7 +109,7 @@ int main(int argc, char** argv) {
   }
   std::string command = argv[1];
   if (command != "node" && command != "heartbeat" && command != "experiment" && command != "ctl" && command != "id" &&
-      command != "sim") {
+      command != "sim" && command != "hub") {
     std::cerr << "ilnp: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   }
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
     if (command == "ctl") return ilnp::apps::run_ctl(argc - 1, argv + 1);
     if (command == "id") return run_id(argc - 1, argv + 1);
     if (command == "sim") return ilnp::apps::run_sim(argc - 1, argv + 1);
+    if (command == "hub") return ilnp::apps::run_hub(argc - 1, argv + 1);
     return run_command(command, argc - 1, argv + 1);
   } catch (const ilnp::apps::ConfigError& e) {
     std::cerr << "ilnp " << command << ": configuration error: " << e.what() << "\n";

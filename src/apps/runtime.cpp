@@ -59,7 +59,11 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
                 config_.log_levels);
   node_ = std::make_unique<Node>(nc, random_u64(), logger, std::move(identity));
   link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
-  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger);
+  if (!config_.hub_link.hubs.empty()) {
+    const auto& id = node_->identity();
+    hub_link_ = std::make_unique<io::HubLink>(io_, config_.hub_link, id ? &*id : nullptr, node_->config().nid, logger);
+  }
+  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger, hub_link_.get());
   if (config_.state_database) {
     state_ = std::make_unique<StateService>(*this);
     subscribe([this](const Event& e) { state_->on_event(e); });
@@ -121,6 +125,14 @@ void Runtime::finish() {
   const auto& ls = link_->stats();
   summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
              " send_queue_drops=" + std::to_string(ls.send_queue_drops);
+  if (hub_link_) {
+    const auto& hs = hub_link_->stats();
+    const auto& hm = hub_link_->member_counters();
+    summary += " hub_sent=" + std::to_string(hs.sent) + " hub_received=" + std::to_string(hs.received) +
+               " hub_send_errors=" + std::to_string(hs.send_errors) + " hub_registrations=" +
+               std::to_string(hm.registrations_sent) + " hub_refused=" + std::to_string(hm.refused) +
+               " hub_notices=" + std::to_string(hm.notices);
+  }
   // Always written, whatever the log levels: a run ends with what was dropped and why.
   log_->write(io::wall_clock_text() + " " + config_.node.hostname + " application info: " + summary);
   control_.reset();  // removes the socket file

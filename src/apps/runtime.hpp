@@ -62,6 +62,7 @@ class Runtime {
   std::unique_ptr<io::LogWriter> log_;
   std::unique_ptr<Node> node_;
   std::unique_ptr<io::MulticastLink> link_;
+  std::unique_ptr<io::HubLink> hub_link_;  // only with hub-backed locators
   std::unique_ptr<io::NodeDriver> driver_;
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<StateService> state_;

@@ -16,12 +16,13 @@ template <class... Fs>
 Overloaded(Fs...) -> Overloaded<Fs...>;
 }  // namespace
 
-NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger)
-    : io_(io), node_(node), link_(link), log_(std::move(logger)), timer_(io) {}
+NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger, HubLink* hub)
+    : io_(io), node_(node), link_(link), hub_(hub), log_(std::move(logger)), timer_(io) {}
 
 void NodeDriver::start() {
-  link_.start([this](Locator arrival, wire::Bytes datagram) { node_.handle_datagram(now(), arrival, datagram); },
-              [this] { drain_actions(); });
+  auto receive = [this](Locator arrival, wire::Bytes datagram) { node_.handle_datagram(now(), arrival, datagram); };
+  link_.start(receive, [this] { drain_actions(); });
+  if (hub_) hub_->start(receive, [this] { drain_actions(); });
   node_.start(now());
   drain_actions();
 }
@@ -55,14 +56,32 @@ void NodeDriver::move_to(std::vector<Locator> locators) {
 void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{
-                   [this](const Transmit& t) { link_.send(t.link, t.bytes); },
+                   [this](const Transmit& t) {
+                     if (hub_ && hub_->serves(t.link)) return hub_->send(t.link, t.bytes);
+                     link_.send(t.link, t.bytes);
+                   },
                    // A view of a receive buffer, still valid: the batch is not done.
-                   [this](const Forward& f) { link_.forward(f.link, f.datagram, f.hop_limit); },
+                   [this](const Forward& f) {
+                     if (hub_ && hub_->serves(f.link)) return hub_->forward(f.link, f.datagram, f.hop_limit);
+                     link_.forward(f.link, f.datagram, f.hop_limit);
+                   },
                    [this](const Join& j) {
+                     if (hub_ && hub_->serves(j.link)) {
+                       hub_->join(j.link);
+                       return log_.log(Layer::link, Level::info, [&] {
+                         return "joined locator " + j.link.to_string() + " through " + hub_->hub_text(j.link);
+                       });
+                     }
                      link_.join(j.link);
                      log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
                    },
                    [this](const Leave& l) {
+                     if (hub_ && hub_->serves(l.link)) {
+                       hub_->leave(l.link);
+                       return log_.log(Layer::link, Level::info, [&] {
+                         return "left locator " + l.link.to_string() + " at " + hub_->hub_text(l.link);
+                       });
+                     }
                      link_.leave(l.link);
                      log_.log(Layer::link, Level::info, [&] { return "left group " + link_.group_text(l.link); });
                    },
@@ -78,6 +97,13 @@ void NodeDriver::drain_actions() {
   }
   link_.flush();
   rearm_timer();
+}
+
+bool NodeDriver::backlogged() const { return link_.backlogged() || (hub_ && hub_->backlogged()); }
+
+void NodeDriver::when_writable(std::function<void()> ready) {
+  if (!hub_ || !hub_->backlogged()) return link_.when_writable(std::move(ready));
+  hub_->when_writable([this, ready = std::move(ready)]() mutable { when_writable(std::move(ready)); });
 }
 
 void NodeDriver::rearm_timer() {

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "ilnp/core/node/node.hpp"
+#include "ilnp/io/hub_link.hpp"
 #include "ilnp/io/multicast_link.hpp"
 
 namespace ilnp::io {
@@ -20,7 +21,9 @@ class NodeDriver {
   using DeliverHandler = std::function<void(const Deliver&)>;
 
   // `logger` receives the link layer's events (groups joined and left).
-  NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger = {});
+  // Locators that `hub` serves go to their relay hub, the rest to `link`.
+  NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger = {},
+             HubLink* hub = nullptr);
 
   void start();
   // Binds a transport port; datagrams for it go to `handler`.
@@ -42,6 +45,10 @@ class NodeDriver {
 
   [[nodiscard]] Node& node() { return node_; }
   [[nodiscard]] MulticastLink& link() { return link_; }
+  [[nodiscard]] HubLink* hub_link() { return hub_; }
+  // Either link has datagrams queued; `ready` runs once both are drained.
+  [[nodiscard]] bool backlogged() const;
+  void when_writable(std::function<void()> ready);
 
  private:
   void drain_actions();
@@ -51,6 +58,7 @@ class NodeDriver {
   boost::asio::io_context& io_;
   Node& node_;
   MulticastLink& link_;
+  HubLink* hub_;
   Logger log_;
   boost::asio::steady_timer timer_;
   Instant armed_for_{kNever};

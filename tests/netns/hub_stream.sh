@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The stream gateway across a relay hub, without root: a hub on loopback,
+# alice on hub locator e, bob on hub locator f, a router joined to both (every
+# datagram crosses the hub twice). A TCP client on alice's side sends
+# STREAM_BYTES (default 20 MB) through `stream listen` -> overlay -> `stream
+# serve` to a TCP server on bob's side, which answers with the byte count and
+# SHA-256 after the client's half-close. Passes when they match.
+#   usage: hub_stream.sh ILNP_BINARY
+set -euo pipefail
+ilnp=$(realpath "$1")
+bytes=${STREAM_BYTES:-20000000}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ilnp-hub-stream.XXXXXX")
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+export XDG_STATE_HOME=$dir/state XDG_RUNTIME_DIR=$dir/run
+mkdir -p "$XDG_STATE_HOME" "$XDG_RUNTIME_DIR"
+free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::", 0)); print(s.getsockname()[1])'; }
+free_tcp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+hub=127.0.0.1:$(free_port)
+mport=$(free_port)
+listen_port=$(free_tcp)
+serve_port=$(free_tcp)
+fail() { echo "FAIL: $*" >&2; for f in "$dir"/*.err; do echo "---- $f" >&2; tail -n 15 "$f" >&2; done; exit 1; }
+
+"$ilnp" hub --listen "$hub" --stats-interval 0 2>"$dir/hub.err" &
+pids+=($!)
+node() {  # node NAME LOCATORS
+  "$ilnp" node --discovery.hostname="$1" --network.locators="$2" --discovery.wait_time=2 \
+    --link.mcast_port="$mport" --control.socket="$dir/run/$1.sock" >"$dir/$1.out" 2>"$dir/$1.err" &
+  pids+=($!)
+}
+sleep 0.3
+node router "0:0:0:e@$hub, 0:0:0:f@$hub"
+node alice "0:0:0:e@$hub"
+node bob "0:0:0:f@$hub"
+ctl() { "$ilnp" ctl --socket "$dir/run/$1.sock" "${@:2}"; }
+for _ in $(seq 100); do
+  [[ -S $dir/run/alice.sock && -S $dir/run/bob.sock ]] && ctl alice status | grep -q '^  bob at' && break
+  sleep 0.1
+done
+ctl alice status | grep -q '^  bob at' || fail "alice did not discover bob through the hub"
+
+python3 - "$serve_port" >"$dir/sink.out" 2>&1 <<'PY' &
+import hashlib, socket, sys
+srv = socket.socket()
+srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.listen(1)
+print("listening", flush=True)
+c, _ = srv.accept()
+h, n = hashlib.sha256(), 0
+while b := c.recv(1 << 16):
+    h.update(b)
+    n += len(b)
+c.sendall(f"{n} {h.hexdigest()}\n".encode())
+c.close()
+PY
+pids+=($!)
+for _ in $(seq 100); do grep -q listening "$dir/sink.out" && break; sleep 0.1; done
+grep -q listening "$dir/sink.out" || fail "the TCP sink did not start"
+ctl bob stream serve files "127.0.0.1:$serve_port" >/dev/null || fail "stream serve"
+ctl alice stream listen "$listen_port" bob files >/dev/null || fail "stream listen"
+result=$(python3 - "$listen_port" "$bytes" <<'PY'
+import hashlib, random, socket, sys, time
+port, total = int(sys.argv[1]), int(sys.argv[2])
+rnd, h, sent = random.Random(7), hashlib.sha256(), 0
+s = socket.create_connection(("127.0.0.1", port))
+t0 = time.monotonic()
+while sent < total:
+    b = rnd.randbytes(min(1 << 20, total - sent))
+    s.sendall(b)
+    h.update(b)
+    sent += len(b)
+s.shutdown(socket.SHUT_WR)
+reply = b""
+while b := s.recv(4096):
+    reply += b
+seconds = time.monotonic() - t0
+ok = reply.decode().split() == [str(total), h.hexdigest()]
+print(f"{'ok' if ok else 'MISMATCH'} {sent} bytes in {seconds:.2f} s ({sent / seconds / 1e6:.1f} MB/s), reply {reply.decode().strip()!r}")
+PY
+) || fail "the transfer failed"
+echo "$result"
+[[ $result == ok* ]] || fail "the server's count or hash differs: $result"
+kill -INT "${pids[0]}"
+sleep 0.3
+echo "hub: $(grep -o 'stopping: .*' "$dir/hub.err" | tail -n 1)"
+echo "PASS: the stream gateway across a relay hub"
