@@ -157,6 +157,15 @@ std::string Metrics::text() const {
   w.sample("ilnp_locator_update_rtt_seconds_bucket", rtt_count_, "le=\"+Inf\"");
   w.sample("ilnp_locator_update_rtt_seconds_sum", rtt_sum_);
   w.sample("ilnp_locator_update_rtt_seconds_count", rtt_count_);
+  if (const auto* trace = rt_.trace()) {
+    const auto t = trace->stats();
+    w.metric("ilnp_trace_records_total", "counter", "Datagrams written to the --trace.pcap file.");
+    w.sample("ilnp_trace_records_total", t.records);
+    w.metric("ilnp_trace_dropped_total", "counter",
+             "Datagrams left out of the trace: writer behind (busy) or file at trace.pcap_max_bytes (size_cap).");
+    w.sample("ilnp_trace_dropped_total", t.dropped_busy, "reason=\"busy\"");
+    w.sample("ilnp_trace_dropped_total", t.dropped_cap, "reason=\"size_cap\"");
+  }
   const auto& p = proxy_.proxy().stats();
   w.metric("ilnp_proxy_datagrams_total", "counter", "Datagrams through the local UDP proxy.");
   w.sample("ilnp_proxy_datagrams_total", p.sent, "direction=\"out\"");

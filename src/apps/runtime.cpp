@@ -60,6 +60,13 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   node_ = std::make_unique<Node>(nc, random_u64(), logger, std::move(identity));
   link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
   driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger);
+  if (!config_.trace_pcap.empty()) {
+    trace_ = std::make_unique<io::PcapTrace>(
+        io::PcapTraceOptions{config_.trace_pcap, config_.link.uid, config_.link.port, config_.trace_pcap_max_bytes},
+        [this](const std::string& text) { log(Layer::link, Level::warn, text); });
+    driver_->set_trace(trace_.get());
+    log(Layer::link, Level::info, "tracing every datagram to " + config_.trace_pcap);
+  }
   if (config_.state_database) {
     state_ = std::make_unique<StateService>(*this);
     subscribe([this](const Event& e) { state_->on_event(e); });
@@ -108,6 +115,13 @@ void Runtime::stop() {
   const auto& ls = link_->stats();
   summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
              " send_queue_drops=" + std::to_string(ls.send_queue_drops);
+  if (trace_) {
+    driver_->set_trace(nullptr);
+    trace_->close();  // writes what is buffered: the figures below are final
+    const auto t = trace_->stats();
+    summary += " trace_records=" + std::to_string(t.records) + " trace_dropped_busy=" +
+               std::to_string(t.dropped_busy) + " trace_dropped_cap=" + std::to_string(t.dropped_cap);
+  }
   // Always written, whatever the log levels: a run ends with what was dropped and why.
   log_->write(io::wall_clock_text() + " " + config_.node.hostname + " application info: " + summary);
   control_.reset();  // removes the socket file

@@ -46,6 +46,8 @@ class Runtime {
   [[nodiscard]] Node& node() { return *node_; }
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] io::LogWriter& out() { return out_; }
+  // The --trace.pcap writer, or nullptr.
+  [[nodiscard]] const io::PcapTrace* trace() const { return trace_.get(); }
 
  private:
   Config config_;
@@ -54,6 +56,7 @@ class Runtime {
   std::unique_ptr<io::LogWriter> log_;
   std::unique_ptr<Node> node_;
   std::unique_ptr<io::MulticastLink> link_;
+  std::unique_ptr<io::PcapTrace> trace_;
   std::unique_ptr<io::NodeDriver> driver_;
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<StateService> state_;

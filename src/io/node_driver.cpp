@@ -20,8 +20,12 @@ NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& l
     : io_(io), node_(node), link_(link), log_(std::move(logger)), timer_(io) {}
 
 void NodeDriver::start() {
-  link_.start([this](Locator arrival, wire::Bytes datagram) { node_.handle_datagram(now(), arrival, datagram); },
-              [this] { drain_actions(); });
+  link_.start(
+      [this](Locator arrival, wire::Bytes datagram) {
+        if (trace_) trace_->record(arrival, datagram);
+        node_.handle_datagram(now(), arrival, datagram);
+      },
+      [this] { drain_actions(); });
   node_.start(now());
   drain_actions();
 }
@@ -55,9 +59,15 @@ void NodeDriver::move_to(std::vector<Locator> locators) {
 void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{
-                   [this](const Transmit& t) { link_.send(t.link, t.bytes); },
+                   [this](const Transmit& t) {
+                     if (trace_) trace_->record(t.link, t.bytes);
+                     link_.send(t.link, t.bytes);
+                   },
                    // A view of a receive buffer, still valid: the batch is not done.
-                   [this](const Forward& f) { link_.forward(f.link, f.datagram, f.hop_limit); },
+                   [this](const Forward& f) {
+                     if (trace_) trace_->record(f.link, f.datagram, f.hop_limit);
+                     link_.forward(f.link, f.datagram, f.hop_limit);
+                   },
                    [this](const Join& j) {
                      link_.join(j.link);
                      log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
