@@ -655,6 +655,55 @@ local function heuristic(tvb, pinfo, tree)
 end
 ilnp:register_heuristic("udp", heuristic)
 
+-- `tshark -z ilnp,conv`: conversations by NID pair, whatever locators they
+-- used. Wireshark 4.0's Lua cannot feed the built-in Conversations table
+-- (which groups by address), so this is a table of its own, counted by a tap
+-- so that each frame counts once however often it is dissected.
+-- Field extractors exist only if made while scripts load.
+local conversation_f, src_nid_f = Field.new("ilnp.conversation"), Field.new("ilnp.src_nid")
+local src_loc_f, dst_loc_f = Field.new("ilnp.src_loc"), Field.new("ilnp.dst_loc")
+local length_f = Field.new("ilnp.payload_length")
+
+local function nid_conversations()
+  local rows, order = {}, {}
+  local tap = Listener.new("frame", "ilnp.conversation")
+  function tap.reset() rows, order = {}, {} end
+  function tap.packet(pinfo)
+    local key = conversation_f().value
+    local row = rows[key]
+    if not row then
+      local a, b = key:match("^(%S+) <%-> (%S+)$")
+      row = { a = a, b = b, frames = 0, bytes = 0, a_to_b = 0, b_to_a = 0, first = pinfo.rel_ts,
+              locators = {}, locator_list = {} }
+      rows[key] = row
+      order[#order + 1] = key
+    end
+    row.frames = row.frames + 1
+    row.bytes = row.bytes + HEADER_SIZE + length_f().value
+    if src_nid_f().value == row.a then row.a_to_b = row.a_to_b + 1 else row.b_to_a = row.b_to_a + 1 end
+    row.last = pinfo.rel_ts
+    for _, loc in ipairs({ src_loc_f().value, dst_loc_f().value }) do
+      if not row.locators[loc] then
+        row.locators[loc] = true
+        row.locator_list[#row.locator_list + 1] = loc
+      end
+    end
+  end
+  function tap.draw()
+    print(string.rep("=", 100))
+    print("ILNP conversations by NID pair (one row per pair, across locator changes)")
+    print(string.format("%-43s %7s %9s %6s %6s %9s %9s  %s", "NID A <-> NID B", "Frames", "Bytes", "A->B", "B->A",
+                        "Start", "Duration", "Locators"))
+    for _, key in ipairs(order) do
+      local r = rows[key]
+      print(string.format("%-43s %7d %9d %6d %6d %9.3f %9.3f  %s", key, r.frames, r.bytes, r.a_to_b, r.b_to_a,
+                          r.first, r.last - r.first, table.concat(r.locator_list, ",")))
+    end
+    print(string.rep("=", 100))
+  end
+end
+register_stat_cmd_arg("ilnp,conv", nid_conversations)
+
 local udp_port_table = DissectorTable.get("udp.port")
 local registered_ports = nil
 

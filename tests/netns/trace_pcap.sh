@@ -5,7 +5,8 @@
 # discovery, transport, a locator update and its ack; the router's trace must
 # hold exactly what its closing summary counted (in + out), and the datagrams
 # it shows forwarded on each locator must equal the per-locator counters of
-# `ilnp ctl metrics`.
+# `ilnp ctl metrics`; alice's flow with bob is one conversation (tshark -z
+# ilnp,conv) across her three locators.
 #
 # usage: trace_pcap.sh ILNP_BINARY   (exit 77: skipped without root or tshark)
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -42,6 +43,14 @@ for who in router alice; do
     fail "tshark on $who's trace: $(head -3 "$NETNS_DIR/$who.tshark.err")"
   if grep -qi lua "$NETNS_DIR/$who.tshark.err"; then fail "Lua trouble: $(head -3 "$NETNS_DIR/$who.tshark.err")"; fi
 done
+
+# alice's flow with bob stays one conversation (by NID) across her moves.
+HOME=$NETNS_DIR XDG_CONFIG_HOME=$NETNS_DIR/config tshark -n -q -r "$NETNS_DIR/alice.pcap" -X "lua_script:$LUA" \
+  -z ilnp,conv >"$NETNS_DIR/alice.conv" 2>/dev/null || fail "tshark -z ilnp,conv on alice's trace"
+conversations=$(awk '$2 == "<->"' "$NETNS_DIR/alice.conv")
+log "alice's conversations: $conversations"
+check "one conversation over locators a, b and c" \
+  test "$(echo "$conversations" | awk '{ n = split($10, l, ","); print NR ":" n }')" = "1:3"
 
 python3 - "$NETNS_DIR" "$(summary_line "$(err_of router)")" <<'PY' || fail "trace check failed"
 import json, re, sys

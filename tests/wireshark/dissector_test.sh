@@ -302,7 +302,19 @@ elif [[ "$vector_report" != [1-9]*" vectors" ]]; then
   fail "no vectors checked: $vector_report"
 fi
 
-# --- 5. never a Lua error -------------------------------------------------
+# --- 5. conversations by NID pair (-z ilnp,conv) ---------------------------
+# One row for alice and bob, with every frame that has a conversation, both
+# directions, and both locators alice used.
+checks=$((checks + 1))
+tshark_run "$work/cases.pcap" -q -z ilnp,conv >"$work/conv.txt" || fail "tshark -z ilnp,conv exited $?"
+with_pair=$(awk -F'\t' -v col="${column[ilnp.conversation]}" '$col != ""' "$work/fields.tsv" | grep -c .)
+from_bob=$(awk -F'\t' -v c="${column[ilnp.conversation]}" -v s="${column[ilnp.src_nid]}" -v bob="$bob" \
+  '$c != "" && $s == bob' "$work/fields.tsv" | grep -c .)
+want_row="$pair $with_pair $from_bob $((with_pair - from_bob)) 0:0:0:a,0:0:0:b"
+got_rows=$(awk '$2 == "<->" { print $1, $2, $3, $4, $6, $7, $10 }' "$work/conv.txt")
+[[ "$got_rows" == "$want_row" ]] || fail "ilnp,conv rows: '$got_rows', want '$want_row'"
+
+# --- 6. never a Lua error -------------------------------------------------
 # Over the cases, the vectors and every prefix / one-byte corruption of valid
 # datagrams, through the port registration and through the heuristic.
 tshark_run "$work/cases.pcap" -V >"$work/cases.txt" || fail "tshark -V exited $? on the cases"
