@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <unistd.h>
+
 #include "ilnp/io/pcap_trace.hpp"
 
 namespace ilnp::io {
@@ -22,9 +24,11 @@ std::vector<char> read_file(const std::string& path) {
 }
 
 struct PcapTraceTest : ::testing::Test {
+  // One file per process and test: ctest runs the tests side by side.
   std::string path = (std::filesystem::temp_directory_path() /
-                      ("ilnp_pcap_trace_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                       ".pcap")).string();
+                      ("ilnp_pcap_trace_" + std::to_string(::getpid()) + "_" +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pcap"))
+                         .string();
   void TearDown() override { std::filesystem::remove(path); }
 };
 
