@@ -43,6 +43,7 @@ std::string label_value(std::string_view v) {
   }
   return out;
 }
+
 // Per locator: datagrams and bytes in, out and forwarded (forwarded is part
 // of out), and drops by reason of datagrams that arrived on it (reasons that
 // never occurred on a locator are left out, so a node's output stays short).

@@ -21,15 +21,15 @@ namespace ilnp::io {
 
 struct PcapTraceOptions {
   std::string path;
-  std::uint32_t uid{0};             // the link's group addresses (wire::group_for)
-  std::uint16_t port{10000};        // the UDP port written in each record
+  std::uint32_t uid{0};                  // the link's group addresses (wire::group_for)
+  std::uint16_t port{10000};             // the UDP port written in each record
   std::uint64_t max_bytes{100'000'000};  // file size cap; 0: none
 };
 
 struct PcapTraceStats {
-  std::uint64_t records{0};        // written to the file
-  std::uint64_t dropped_busy{0};   // the writer fell behind: hand-off buffer full
-  std::uint64_t dropped_cap{0};    // after the file reached max_bytes
+  std::uint64_t records{0};       // written to the file
+  std::uint64_t dropped_busy{0};  // the writer fell behind: hand-off buffer full
+  std::uint64_t dropped_cap{0};   // after the file reached max_bytes
 };
 
 // record() runs on the event loop: it stamps the wall-clock time and copies
