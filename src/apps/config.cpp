@@ -61,6 +61,7 @@ constexpr KeySpec kKeys[] = {
     {"proxy.port", nullptr, "open the local UDP proxy on 127.0.0.1/::1 at this port at start (0: any free port)"},
     {"proxy.mappings", nullptr,
      "proxy mappings made at start: 'LOCAL_PORT REMOTE REMOTE_PORT', several separated by commas"},
+    {"stream.port", "9899", "overlay transport port the stream gateway (SCTP over the overlay) uses on every node"},
     {"security.mode", "auto",
      "secure (signed discovery and updates), legacy (the prototype's wire, unauthenticated), or auto: "
      "legacy when network.nid is set, else secure"},
@@ -345,6 +346,7 @@ Config load_config(const std::optional<std::string>& file,
   config.metrics_textfile = values.get("metrics.textfile").value_or("");
   config.trace_pcap = values.get("trace.pcap").value_or("");
   config.trace_pcap_max_bytes = values.integer("trace.pcap_max_bytes", 0, std::uint64_t{1} << 62);
+  config.stream_port = static_cast<Port>(values.integer("stream.port", 1, 65535));
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
   return config;

@@ -45,6 +45,7 @@ struct Config {
   io::LinkOptions link;
   ApplicationConfig application;
   ProxyConfig proxy;
+  Port stream_port{9899};  // overlay transport port of the stream gateway
   SecurityMode security_mode{SecurityMode::secure};
   std::string state_dir;  // identity.key and state.db
   bool state_database{true};

@@ -23,12 +23,6 @@ constexpr int kStopCopies = 3;
 // A node that both sends and receives waits this long for its peer's stop.
 constexpr auto kPeerStopGrace = std::chrono::seconds(2);
 
-std::uint64_t read_sequence(wire::Bytes data) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 8 && i < data.size(); ++i) v = (v << 8) | std::to_integer<std::uint8_t>(data[i]);
-  return v;
-}
-
 class Experiment final : public Application {
  public:
   explicit Experiment(Runtime& rt)
@@ -84,7 +78,7 @@ class Experiment final : public Application {
   }
 
   bool send_one(std::uint64_t sequence) {
-    for (int i = 0; i < 8; ++i) payload_[static_cast<std::size_t>(i)] = static_cast<std::byte>(sequence >> (56 - 8 * i));
+    write_sequence(payload_, sequence);
     std::size_t size = sequence == 0 ? 8 : payload_.size();
     auto status = rt_.driver().send_to_host(app_.port.value_or(0), app_.remote_hostname, app_.remote_port,
                                             wire::Bytes(payload_.data(), size));
@@ -98,8 +92,7 @@ class Experiment final : public Application {
       }
     }
     if (app_.print_datagrams)
-      rt_.print(io::wall_clock_text() + " <- " + app_.remote_hostname + " " + std::to_string(size) + " " +
-                std::to_string(sequence));
+      rt_.print(sent_line(io::wall_clock_text(), app_.remote_hostname, size, sequence));
     return true;
   }
 
@@ -132,8 +125,7 @@ class Experiment final : public Application {
     if (!started_) started_ = now;
     auto sequence = read_sequence(d.data);
     if (app_.print_datagrams)
-      rt_.print(io::wall_clock_text() + " -> " + d.source.to_string() + "%" + d.arrival.to_string() + " " +
-                std::to_string(d.data.size()) + " " + std::to_string(sequence));
+      rt_.print(received_line(io::wall_clock_text(), d.source, d.arrival, d.data.size(), sequence));
     if (sequence == 0) {
       if (d.data.size() != 8) return;
       peer_stopped_ = true;
@@ -173,8 +165,7 @@ class Experiment final : public Application {
     // for the peer's stop or the signal that ended the process.
     auto end = last_activity_.value_or(io::now());
     double duration = started_ ? to_seconds(end - *started_) : 0.0;
-    rt_.print("Total bytes: " + std::to_string(stats_.bytes_total()));
-    rt_.print(stats_.json(duration));
+    for (auto& line : closing_lines(stats_, duration)) rt_.print(std::move(line));
     if (results_) results_->flush();
   }
 

@@ -40,4 +40,28 @@ std::string ExperimentStats::json(double duration_s) const {
   return buf;
 }
 
+std::uint64_t read_sequence(wire::Bytes data) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < data.size(); ++i) v = (v << 8) | std::to_integer<std::uint8_t>(data[i]);
+  return v;
+}
+
+void write_sequence(std::span<std::byte> data, std::uint64_t sequence) {
+  for (std::size_t i = 0; i < 8 && i < data.size(); ++i) data[i] = static_cast<std::byte>(sequence >> (56 - 8 * i));
+}
+
+std::string sent_line(const std::string& wall, const std::string& remote, std::size_t size, std::uint64_t sequence) {
+  return wall + " <- " + remote + " " + std::to_string(size) + " " + std::to_string(sequence);
+}
+
+std::string received_line(const std::string& wall, Ilv source, Locator arrival, std::size_t size,
+                          std::uint64_t sequence) {
+  return wall + " -> " + source.to_string() + "%" + arrival.to_string() + " " + std::to_string(size) + " " +
+         std::to_string(sequence);
+}
+
+std::vector<std::string> closing_lines(const ExperimentStats& stats, double duration_s) {
+  return {"Total bytes: " + std::to_string(stats.bytes_total()), stats.json(duration_s)};
+}
+
 }  // namespace ilnp::apps

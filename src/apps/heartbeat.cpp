@@ -12,6 +12,20 @@ std::string endpoint_text(const std::string& host, Ilv ilv, std::optional<Locato
          std::to_string(port);
 }
 
+std::string heartbeat_message(const std::string& wall, const std::string& me) { return wall + " | " + me; }
+
+std::string heartbeat_sent_line(const std::string& wall, const std::string& remote, Ilv remote_ilv, Port remote_port,
+                                const std::string& me, Ilv my_ilv, Port my_port, const std::string& message) {
+  return wall + " " + endpoint_text(remote, remote_ilv, std::nullopt, remote_port) + " <- " +
+         endpoint_text(me, my_ilv, std::nullopt, my_port) + " " + message;
+}
+
+std::string heartbeat_received_line(const std::string& wall, const std::string& from, const Deliver& d,
+                                    const std::string& me) {
+  return wall + " " + endpoint_text(from, d.source, d.arrival, d.source_port) + " -> " +
+         endpoint_text(me, d.destination, std::nullopt, d.port) + " " + std::string(wire::as_text(d.data));
+}
+
 namespace {
 
 class Heartbeat final : public Application {
@@ -38,22 +52,20 @@ class Heartbeat final : public Application {
     const auto& app = rt_.config().application;
     if (app.remote_hostname.empty()) return;
     const auto& me = rt_.config().node.hostname;
-    auto message = io::wall_clock_text() + " | " + me;
+    auto message = heartbeat_message(io::wall_clock_text(), me);
     auto status = rt_.driver().send_to_host(app.port.value_or(0), app.remote_hostname, app.remote_port,
                                             wire::as_bytes(message));
     if (!problems_.report(rt_, status, app.remote_hostname)) return;
     auto remote = *rt_.node().resolve(app.remote_hostname, io::now());
-    rt_.print(io::wall_clock_text() + " " + endpoint_text(app.remote_hostname, remote, std::nullopt, app.remote_port) +
-              " <- " + endpoint_text(me, Ilv{rt_.node().active_locators().front(), rt_.config().node.nid}, std::nullopt, app.port.value_or(0)) + " " +
-              message);
+    rt_.print(heartbeat_sent_line(io::wall_clock_text(), app.remote_hostname, remote, app.remote_port, me,
+                                  Ilv{rt_.node().active_locators().front(), rt_.config().node.nid},
+                                  app.port.value_or(0), message));
   }
 
   void on_receive(const Deliver& d) {
     auto now = io::now();
     auto from = rt_.node().name_of(d.source, now).value_or("?");
-    rt_.print(io::wall_clock_text() + " " + endpoint_text(from, d.source, d.arrival, d.source_port) + " -> " +
-              endpoint_text(rt_.config().node.hostname, d.destination, std::nullopt, d.port) + " " +
-              std::string(wire::as_text(d.data)));
+    rt_.print(heartbeat_received_line(io::wall_clock_text(), from, d, rt_.config().node.hostname));
   }
 
   Runtime& rt_;

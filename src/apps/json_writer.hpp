@@ -31,6 +31,8 @@ class JsonWriter {
   JsonWriter& value(std::uint64_t v) { return raw(std::to_string(v)); }
   JsonWriter& value(double v) { return raw(std::to_string(v)); }
   JsonWriter& value(bool v) { return raw(v ? "true" : "false"); }
+  // Text written as it is: a number formatted by the caller, or null.
+  JsonWriter& raw_value(std::string_view text) { return raw(std::string(text)); }
   [[nodiscard]] const std::string& str() const { return out_; }
 
  private:

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "proxy_service.hpp"
 #include "runtime.hpp"
+#include "sim_command.hpp"
 #include "stream_service.hpp"
 
 namespace po = boost::program_options;
@@ -26,6 +27,7 @@ Commands:
   experiment   node + throughput experiment; ends with a JSON summary line
   ctl          ask a running node: status, move LOCATORS (ilnp ctl --help)
   id           show (creating it on first use) a node's identity: NID and public key
+  sim          run a topology or experiment file in the simulator, virtual time (ilnp sim --help)
 
 Every command takes the prototype's INI file (-c) and any key on the command
 line, which wins over the file. `ilnp COMMAND --help` lists every key.
@@ -103,13 +105,15 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string command = argv[1];
-  if (command != "node" && command != "heartbeat" && command != "experiment" && command != "ctl" && command != "id") {
+  if (command != "node" && command != "heartbeat" && command != "experiment" && command != "ctl" && command != "id" &&
+      command != "sim") {
     std::cerr << "ilnp: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   }
   try {
     if (command == "ctl") return ilnp::apps::run_ctl(argc - 1, argv + 1);
     if (command == "id") return run_id(argc - 1, argv + 1);
+    if (command == "sim") return ilnp::apps::run_sim(argc - 1, argv + 1);
     return run_command(command, argc - 1, argv + 1);
   } catch (const ilnp::apps::ConfigError& e) {
     std::cerr << "ilnp " << command << ": configuration error: " << e.what() << "\n";

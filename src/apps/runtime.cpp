@@ -81,6 +81,14 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   });
 }
 
+std::string stopping_summary(const Stats& s) {
+  std::string summary = "stopping: in " + std::to_string(s.datagrams_in) + " out " + std::to_string(s.datagrams_out) +
+                        " forwarded " + std::to_string(s.forwarded) + " delivered " + std::to_string(s.delivered);
+  for (std::size_t i = 0; i < kDropReasonCount; ++i)
+    if (s.drops[i]) summary += " " + std::string(to_string(static_cast<DropReason>(i))) + "=" + std::to_string(s.drops[i]);
+  return summary;
+}
+
 Runtime::~Runtime() = default;  // StateService is complete here
 
 void Runtime::serve_control(const std::string& path, io::ControlServer::Handler handler) {
@@ -100,18 +108,23 @@ int Runtime::run() {
           config_.link.interface + " port " + std::to_string(config_.link.port));
   driver_->start();
   io_.run();
+  finish();
   return 0;
 }
 
+// stop() is called from inside a handler (a signal, an application seeing its
+// last datagram) while the driver may still be dispatching that batch's
+// notices to subscribers: it only ends the loop. The teardown waits until no
+// handler runs (a state service reset mid-batch once crashed a receiver).
 void Runtime::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (stop_hook_) stop_hook_();
-  const auto& s = node_->stats();
-  std::string summary = "stopping: in " + std::to_string(s.datagrams_in) + " out " + std::to_string(s.datagrams_out) +
-                        " forwarded " + std::to_string(s.forwarded) + " delivered " + std::to_string(s.delivered);
-  for (std::size_t i = 0; i < kDropReasonCount; ++i)
-    if (s.drops[i]) summary += " " + std::string(to_string(static_cast<DropReason>(i))) + "=" + std::to_string(s.drops[i]);
+  io_.stop();
+}
+
+void Runtime::finish() {
+  auto summary = stopping_summary(node_->stats());
   const auto& ls = link_->stats();
   summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
              " send_queue_drops=" + std::to_string(ls.send_queue_drops);
@@ -128,7 +141,6 @@ void Runtime::stop() {
   state_.reset();    // commits what is still queued
   out_.flush();
   log_->flush();
-  io_.stop();
 }
 
 }  // namespace ilnp::apps

@@ -21,13 +21,19 @@ namespace ilnp::apps {
 
 class StateService;
 
+// The node's part of the line every run ends with ("stopping: in N out N
+// forwarded N delivered N" and each drop reason that occurred); shared with `ilnp sim`.
+[[nodiscard]] std::string stopping_summary(const Stats& stats);
+
 class Runtime {
  public:
   explicit Runtime(Config config);
   ~Runtime();
 
-  // Runs until stop() or a signal; returns the exit code.
+  // Runs until stop() or a signal, then logs the summary and closes the
+  // control socket and the state database; returns the exit code.
   int run();
+  // Ends the event loop; safe to call from any handler, any number of times.
   void stop();
   // Called once when the node stops (signal or stop()), before the summary.
   void on_stop(std::function<void()> hook) { stop_hook_ = std::move(hook); }
@@ -50,6 +56,8 @@ class Runtime {
   [[nodiscard]] const io::PcapTrace* trace() const { return trace_.get(); }
 
  private:
+  void finish();
+
   Config config_;
   boost::asio::io_context io_;
   io::LogWriter out_{1};

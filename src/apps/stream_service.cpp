@@ -1,10 +1,8 @@
 // Argument parsing and the text and JSON of `stream list`; the gateway does
-// the rest. Until the configuration has a [stream] section, the port comes
-// from ILNP_STREAM_PORT (default 9899).
+// the rest.
 #include "stream_service.hpp"
 
 #include <charconv>
-#include <cstdlib>
 #include <type_traits>
 #include <vector>
 
@@ -34,12 +32,6 @@ std::optional<std::pair<std::string, Port>> parse_target(const std::string& text
   auto host = text.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return std::pair{host, *port};
-}
-
-Port stream_port() {
-  if (const char* env = std::getenv("ILNP_STREAM_PORT"); env && *env)
-    if (auto port = parse_port(env)) return *port;
-  return 9899;
 }
 
 std::string fixed(double value, int digits = 1) {
@@ -94,7 +86,7 @@ std::optional<std::string> StreamService::start() {
     const auto& levels = rt_.config().log_levels;
     Logger logger([this](Layer l, Level v, std::string_view t) { rt_.log(l, v, std::string(t)); }, levels);
     gateway_ = std::make_unique<io::StreamGateway>(rt_.io(), rt_.driver(), std::move(logger),
-                                                   io::StreamGatewayOptions{.port = stream_port()});
+                                                   io::StreamGatewayOptions{.port = rt_.config().stream_port});
     return std::nullopt;
   } catch (const std::exception& e) {
     return std::string("cannot start the stream gateway: ") + e.what();

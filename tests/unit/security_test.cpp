@@ -182,7 +182,11 @@ TEST_F(SecureNodes, SignedUpdateIsAppliedAckedAndItsReplayRefused) {
   ASSERT_FALSE(captured.empty());
   EXPECT_EQ(bob.stats().updates_received, 1u);
   EXPECT_EQ(bob.resolve("alice", now)->locator, B);
-  carry(bob, alice);  // the signed ack
+  // The same update again (a retransmission): acknowledged again, applied once, not a replay.
+  bob.handle_datagram(now, A, captured);
+  EXPECT_EQ(bob.stats().updates_received, 1u);
+  EXPECT_EQ(bob.stats().dropped(DropReason::stale_message), 0u);
+  carry(bob, alice);  // the signed acks
   EXPECT_EQ(alice.stats().updates_acknowledged, 1u);
   // alice moves on (back to A); the old update replayed must not send bob back to B.
   now += 5s;

@@ -73,9 +73,11 @@ class MulticastLink {
   // Calls `ready` once the send queue is empty (at once if it is).
   void when_writable(std::function<void()> ready);
   [[nodiscard]] bool backlogged() const { return !send_queue_.empty(); }
-  [[nodiscard]] const LinkStats& stats() const {
-    stats_.emulated_drops = emulation_.dropped();
-    return stats_;
+  // A snapshot: the emulation keeps its own drop count.
+  [[nodiscard]] LinkStats stats() const {
+    auto snapshot = stats_;
+    snapshot.emulated_drops = emulation_.dropped();
+    return snapshot;
   }
   [[nodiscard]] const LinkOptions& options() const { return options_; }
   // "ff12:0:0:0:0:0:0:a%eth0", for logs.
@@ -126,7 +128,7 @@ class MulticastLink {
   std::deque<Pending> send_queue_;
   std::vector<std::function<void()>> writable_waiters_;
   bool write_wait_armed_{false};
-  mutable LinkStats stats_;
+  LinkStats stats_;
   LinkEmulation emulation_;
 };
 

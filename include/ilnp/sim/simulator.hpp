@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <queue>
@@ -15,9 +16,37 @@
 
 namespace ilnp::sim {
 
+// The shared segment: every datagram takes `delay`, every receiver misses it
+// with probability `loss`.
 struct LinkModel {
   Duration delay{std::chrono::microseconds(200)};
   double loss{0.0};  // probability a receiver misses a datagram
+};
+
+// One direction of one node's attachment to the LAN, as tc netem shapes it:
+// a fixed delay plus normally distributed jitter (standard deviation
+// `jitter`, never below zero), a loss probability, and a rate limit (bits per
+// second; 0 = none) with a queue of at most kQueueLimit datagrams.
+struct LinkConditions {
+  static constexpr std::size_t kQueueLimit = 1000;  // netem's default limit
+  Duration delay{0};
+  Duration jitter{0};
+  double loss{0.0};
+  std::uint64_t rate_bps{0};
+  [[nodiscard]] bool ideal() const { return delay == Duration{0} && jitter == Duration{0} && loss == 0 && rate_bps == 0; }
+};
+// `out` acts once on what the node sends (before every receiver), `in` on
+// each copy the node receives.
+struct NodeLink {
+  LinkConditions out;
+  LinkConditions in;
+};
+
+struct SimCounters {
+  std::uint64_t lost_out{0};       // dropped by a sender's out conditions
+  std::uint64_t lost_in{0};        // dropped by a receiver's in conditions or the segment
+  std::uint64_t queue_drops{0};    // rate-limit queue full
+  std::uint64_t missed_left{0};    // arrived after the receiver left the group
 };
 
 class Simulator {
@@ -25,9 +54,11 @@ class Simulator {
   explicit Simulator(std::uint64_t seed, LinkModel model = {});
 
   // Adds a node; it is started at the current virtual time.
-  std::size_t add_node(NodeConfig config, Logger logger = {});
+  std::size_t add_node(NodeConfig config, Logger logger = {}, std::optional<security::Identity> identity = {});
   [[nodiscard]] Node& node(std::size_t index) { return *nodes_.at(index).node; }
+  [[nodiscard]] std::size_t size() const { return nodes_.size(); }
   [[nodiscard]] Instant now() const { return now_; }
+  void set_link(std::size_t index, NodeLink link) { nodes_.at(index).link = link; }
 
   // Runs every event up to and including `until`.
   void run_until(Instant until);
@@ -35,18 +66,42 @@ class Simulator {
 
   // Application sends, performed at the current virtual time.
   SendStatus send_to_host(std::size_t from, Port source_port, const std::string& host, Port port, wire::Bytes data);
+  // Calls `fn` at virtual time `at` (not before now), after the datagrams
+  // that arrive at the same instant and before the nodes' timers.
+  void schedule(Instant at, std::function<void()> fn);
+  // The node's process ends: it leaves every group and does nothing more.
+  void stop_node(std::size_t index);
+  [[nodiscard]] bool stopped(std::size_t index) const { return nodes_.at(index).stopped; }
 
-  // Every Deliver a node produced, in order.
+  // Observers. With a deliver handler, Delivers go to it instead of
+  // deliveries(); the transmit observer sees every datagram a node puts on a
+  // segment (after its own out loss), at the time it is sent.
+  using DeliverHandler = std::function<void(const Deliver&)>;
+  using NoticeHandler = std::function<void(const Event&)>;
+  using TransmitObserver = std::function<void(Instant, std::size_t from, Locator link, const wire::Buffer& bytes)>;
+  void on_deliver(std::size_t index, DeliverHandler h) { nodes_.at(index).deliver = std::move(h); }
+  void on_notice(std::size_t index, NoticeHandler h) { nodes_.at(index).notice = std::move(h); }
+  void on_transmit(TransmitObserver o) { transmit_observer_ = std::move(o); }
+
+  // Every Deliver a node produced, in order (without a deliver handler).
   [[nodiscard]] const std::vector<Deliver>& deliveries(std::size_t index) const { return nodes_.at(index).delivered; }
   // A hash over every transmission (time, sender, locator, bytes).
   [[nodiscard]] std::uint64_t trace_hash() const { return trace_hash_; }
   [[nodiscard]] std::uint64_t transmissions() const { return transmissions_; }
+  [[nodiscard]] const SimCounters& counters() const { return counters_; }
 
  private:
   struct SimNode {
     std::unique_ptr<Node> node;
     std::set<Locator> joined;
     std::vector<Deliver> delivered;
+    NodeLink link;
+    Instant out_free{};  // the out rate limiter is busy until then
+    Instant in_free{};
+    Instant timer{kNever};  // the deadline queued in timers_
+    DeliverHandler deliver;
+    NoticeHandler notice;
+    bool stopped{false};
   };
   struct Arrival {
     Instant at;
@@ -56,18 +111,38 @@ class Simulator {
     std::shared_ptr<const wire::Buffer> bytes;
     bool operator>(const Arrival& o) const { return std::tie(at, sequence) > std::tie(o.at, o.sequence); }
   };
+  struct Timer {
+    Instant at;
+    std::size_t index;
+    bool operator>(const Timer& o) const { return std::tie(at, index) > std::tie(o.at, o.index); }
+  };
+  struct Call {
+    Instant at;
+    std::uint64_t sequence;
+    std::function<void()> fn;
+    bool operator>(const Call& o) const { return std::tie(at, sequence) > std::tie(o.at, o.sequence); }
+  };
 
   void drain(std::size_t index);
+  void transmit(std::size_t from, Transmit t);
   void record(std::size_t from, Locator link, const wire::Buffer& bytes);
+  // Delay through one side's conditions (jitter, rate queue); nullopt = dropped.
+  std::optional<Duration> pass(const LinkConditions& c, Instant& busy_until, std::size_t bytes);
+  void requeue_timer(std::size_t index);
 
   LinkModel model_;
   Rng rng_;
   Instant now_{};
   std::vector<SimNode> nodes_;
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
+  // Lazily invalidated: an entry counts only while it equals the node's `timer`.
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::priority_queue<Call, std::vector<Call>, std::greater<>> calls_;
   std::uint64_t sequence_{0};
   std::uint64_t trace_hash_{0xcbf29ce484222325ULL};
   std::uint64_t transmissions_{0};
+  SimCounters counters_;
+  TransmitObserver transmit_observer_;
 };
 
 }  // namespace ilnp::sim

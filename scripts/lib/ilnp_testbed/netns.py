@@ -161,12 +161,16 @@ class Testbed:
 
     def start(self, node, program=None, detach=False):
         """Starts NODE's process (`ilnp PROGRAM -c node.ini`) in its namespace
-        with its own XDG_RUNTIME_DIR (so `ilnp ctl` sockets never collide) and
-        TZ=UTC (log timestamps comparable across hosts)."""
+        with its own XDG_RUNTIME_DIR (so `ilnp ctl` sockets never collide),
+        its own XDG_STATE_HOME (a run starts with no peers remembered from an
+        earlier run: a binding restored from /var/lib/ilnp once sent a run's
+        first datagram to where the mobile node had been) and TZ=UTC (log
+        timestamps comparable across hosts)."""
         info = self.state["nodes"][node]
         program = program or info["program"]
         d = self.node_dir(node)
-        env_args = ["env", "XDG_RUNTIME_DIR=" + os.path.join(d, "xdg"), "TZ=UTC"]
+        env_args = ["env", "XDG_RUNTIME_DIR=" + os.path.join(d, "xdg"), "XDG_STATE_HOME=" + os.path.join(d, "state"),
+                    "TZ=UTC"]
         argv = ["ip", "netns", "exec", info["ns"]] + env_args + [self.state["ilnp"], program, "-c",
                                                                 os.path.join(d, "node.ini")]
         with open(self.out_path(node), "ab") as out, open(self.log_path(node), "ab") as log:

@@ -219,6 +219,17 @@ class Topology:
     def ini(self, node, interface, extra=None):
         """The node's configuration file in the prototype's format. extra:
         {SECTION.KEY: value} written last (wins)."""
+        sections = self.ini_sections(node, interface, extra)
+        out = ["; generated from %s for node %s (role %s) -- do not edit" % (os.path.basename(self.path), node.name, node.role)]
+        for section in INI_SECTIONS:
+            if sections[section]:
+                out.append("")
+                out.append("[%s]" % section)
+                out += ["%s = %s" % (k, v) for k, v in sections[section].items()]
+        return "\n".join(out) + "\n"
+
+    def ini_sections(self, node, interface, extra=None):
+        """{section: {key: value}} of the node's configuration file."""
         sections = {s: {} for s in INI_SECTIONS}
         sections["link"].update(mcast_port="10000", mcast_interface=interface)
         sections["network"]["locators"] = node.locators
@@ -240,13 +251,18 @@ class Topology:
         for key, value in items:
             section, name = key.split(".", 1)
             sections[section][name] = value
-        out = ["; generated from %s for node %s (role %s) -- do not edit" % (os.path.basename(self.path), node.name, node.role)]
-        for section in INI_SECTIONS:
-            if sections[section]:
-                out.append("")
-                out.append("[%s]" % section)
-                out += ["%s = %s" % (k, v) for k, v in sections[section].items()]
-        return "\n".join(out) + "\n"
+        return sections
+
+    def node_meta(self):
+        """Per node: what the analysis needs (experiment.json "nodes")."""
+        return {
+            n.name: {
+                "role": n.role, "nid": n.get("nid"), "locators": n.locators, "mobile": n.is_mobile,
+                "move_time": n.get("move_time"), "handoff_time": n.get("handoff_time"),
+                "conditions": n.conditions()[0], "link_direction": n.conditions()[1],
+            }
+            for n in self.nodes.values()
+        }
 
     def program(self, node):
         return {"none": "node"}.get(node.application, node.application)
@@ -427,15 +443,35 @@ class Experiment:
             "interval_s": self.interval,
             "size": self.size,
             "run_time_s": self.run_time,
-            "nodes": {
-                n.name: {
-                    "role": n.role, "nid": n.get("nid"), "locators": n.locators, "mobile": n.is_mobile,
-                    "move_time": n.get("move_time"), "handoff_time": n.get("handoff_time"),
-                    "conditions": n.conditions()[0], "link_direction": n.conditions()[1],
-                }
-                for n in topo.nodes.values()
-            },
+            "nodes": topo.node_meta(),
         }
+
+
+def plan(path, repo_root, overrides=()):
+    """What a .topo or .exp resolves to, as `ilnp sim --plan` prints it (the
+    C++ reading of these formats, src/apps/sim_plan.cpp; tests/sim compares
+    the two): {"meta": experiment.json's description, "nodes": {NODE:
+    {SECTION.KEY: VALUE}}} with mcast_interface eth0."""
+    if path.endswith(".topo"):
+        topo = Topology(path)
+        for text in overrides:
+            key, _, value = text.partition("=")
+            head, _, rest = key.partition(".")
+            topo.override(head, rest, value, "--set " + text)
+        topo.validate()
+        flows = [(n.name, n.get("remote")) for n in topo.nodes.values()
+                 if n.application == "experiment" and n.get("remote")]
+        meta = {"experiment": topo.name, "description": topo.description, "topology": topo.name,
+                "flows": [{"sender": a, "receiver": b} for a, b in flows], "interval_s": 0.1, "size": 1396,
+                "run_time_s": None, "nodes": topo.node_meta()}
+    else:
+        exp = Experiment(path, repo_root, overrides)
+        topo, meta = exp.topology, exp.meta()
+    nodes = {}
+    for n in topo.nodes.values():
+        sections = topo.ini_sections(n, "eth0")
+        nodes[n.name] = {"%s.%s" % (s, k): v for s in INI_SECTIONS for k, v in sections[s].items()}
+    return {"meta": meta, "nodes": nodes}
 
 
 class Inventory:

@@ -15,15 +15,10 @@ Instant last_seen(const std::vector<Binding>& bindings) {
 }  // namespace
 
 bool NameCache::learn(const std::string& hostname, Ilv ilv, Instant now) {
-  auto owner = names_.find(ilv);
-  if (owner != names_.end() && owner->second != hostname) {
-    // The ILV now answers to another name: the newer claim wins.
-    std::erase_if(hosts_[owner->second], [ilv](const Binding& b) { return b.ilv == ilv; });
-    if (hosts_[owner->second].empty()) hosts_.erase(owner->second);
-  }
+  take_over(ilv, hostname);
   if (!hosts_.contains(hostname) && hosts_.size() >= kMaxHosts) evict_oldest_host();
   auto& bindings = hosts_[hostname];
-  names_[ilv] = hostname;
+  bind_name(ilv, hostname);
   next_deadline_ = std::min(next_deadline_, now + ttl_);
   for (auto& b : bindings) {
     if (b.ilv == ilv) {
@@ -34,7 +29,7 @@ bool NameCache::learn(const std::string& hostname, Ilv ilv, Instant now) {
   if (bindings.size() >= kMaxBindingsPerHost) {
     auto oldest = std::min_element(bindings.begin(), bindings.end(),
                                    [](const Binding& a, const Binding& b) { return a.seen < b.seen; });
-    names_.erase(oldest->ilv);
+    unbind_name(oldest->ilv);
     bindings.erase(oldest);
   }
   bindings.push_back(Binding{ilv, now});
@@ -52,9 +47,11 @@ std::optional<Ilv> NameCache::resolve(const std::string& hostname, Instant now) 
 }
 
 std::optional<Ilv> NameCache::resolve(Nid nid, Instant now) const {
+  auto owners = hosts_by_nid_.find(nid);
+  if (owners == hosts_by_nid_.end()) return std::nullopt;
   const Binding* best = nullptr;
-  for (const auto& [host, bindings] : hosts_)
-    for (const auto& b : bindings)
+  for (const auto& [host, count] : owners->second)
+    for (const auto& b : hosts_.at(host))
       if (b.ilv.nid == nid && now - b.seen < ttl_ && (!best || b.seen > best->seen)) best = &b;
   if (!best) return std::nullopt;
   return best->ilv;
@@ -69,21 +66,23 @@ std::optional<std::string> NameCache::name_of(Ilv ilv, Instant now) const {
 }
 
 std::optional<std::string> NameCache::name_of(Nid nid) const {
-  for (const auto& [ilv, name] : names_)
-    if (ilv.nid == nid) return name;
-  return std::nullopt;
+  auto owners = hosts_by_nid_.find(nid);
+  if (owners == hosts_by_nid_.end()) return std::nullopt;
+  return owners->second.begin()->first;
 }
 
 std::optional<std::string> NameCache::rebind(Nid nid, const std::vector<Locator>& locators, Instant now) {
   auto name = name_of(nid);
   if (!name) return std::nullopt;
-  for (const auto& b : hosts_[*name]) names_.erase(b.ilv);
   auto& bindings = hosts_[*name];
+  for (const auto& b : bindings) unbind_name(b.ilv);
   bindings.clear();
   for (auto l : locators) {
-    if (bindings.size() >= kMaxBindingsPerHost) break;
-    bindings.push_back(Binding{Ilv{l, nid}, now});
-    names_[Ilv{l, nid}] = *name;
+    Ilv ilv{l, nid};
+    if (bindings.size() >= kMaxBindingsPerHost || (names_.contains(ilv) && names_.at(ilv) == *name)) continue;
+    take_over(ilv, *name);
+    bindings.push_back(Binding{ilv, now});
+    bind_name(ilv, *name);
   }
   next_deadline_ = std::min(next_deadline_, now + ttl_);
   return name;
@@ -98,7 +97,7 @@ std::vector<NameEvent> NameCache::expire(Instant now) {
     for (auto b = bindings.begin(); b != bindings.end();) {
       if (now - b->seen >= ttl_) {
         gone.push_back(NameEvent{NameEvent::Kind::expired, host->first, b->ilv});
-        names_.erase(b->ilv);
+        unbind_name(b->ilv);
         b = bindings.erase(b);
       } else {
         next_deadline_ = std::min(next_deadline_, b->seen + ttl_);
@@ -115,8 +114,39 @@ void NameCache::evict_oldest_host() {
     return last_seen(a.second) < last_seen(b.second);
   });
   if (oldest == hosts_.end()) return;
-  for (const auto& b : oldest->second) names_.erase(b.ilv);
+  for (const auto& b : oldest->second) unbind_name(b.ilv);
   hosts_.erase(oldest);
+}
+
+void NameCache::take_over(Ilv ilv, const std::string& hostname) {
+  auto owner = names_.find(ilv);
+  if (owner == names_.end() || owner->second == hostname) return;
+  // The ILV now answers to another name: the newer claim wins.
+  auto previous = owner->second;
+  auto& bindings = hosts_[previous];
+  std::erase_if(bindings, [ilv](const Binding& b) { return b.ilv == ilv; });
+  if (bindings.empty()) hosts_.erase(previous);
+  unbind_name(ilv);
+}
+
+void NameCache::bind_name(Ilv ilv, const std::string& hostname) {
+  auto [entry, inserted] = names_.try_emplace(ilv, hostname);
+  if (!inserted) {
+    if (entry->second == hostname) return;
+    unbind_name(ilv);
+    names_.emplace(ilv, hostname);
+  }
+  ++hosts_by_nid_[ilv.nid][hostname];
+}
+
+void NameCache::unbind_name(Ilv ilv) {
+  auto entry = names_.find(ilv);
+  if (entry == names_.end()) return;
+  auto owners = hosts_by_nid_.find(ilv.nid);
+  auto count = owners->second.find(entry->second);
+  if (--count->second == 0) owners->second.erase(count);
+  if (owners->second.empty()) hosts_by_nid_.erase(owners);
+  names_.erase(entry);
 }
 
 }  // namespace ilnp::discovery

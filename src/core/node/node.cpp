@@ -339,12 +339,7 @@ void Node::handle_timeout(Instant now) {
   }
 }
 
-std::optional<Action> Node::poll_action() {
-  if (actions_.empty()) return std::nullopt;
-  std::optional<Action> a(std::in_place, std::move(actions_.front()));
-  actions_.pop_front();
-  return a;
-}
+std::optional<Action> Node::poll_action() { return actions_.pop(); }
 
 Instant Node::next_timeout() const {
   return std::min({solicit_.next_due(), routes_.next_deadline(), names_.next_deadline(), next_route_refresh_,

@@ -48,7 +48,7 @@ void Node::receive_secure_discovery(const wire::Header& h, Locator arrival, wire
     return drop(DropReason::bad_signature, &h, arrival);
   if (auto pin = config_.security.pinned.find(m->hostname); pin != config_.security.pinned.end() && pin->second != m->key)
     return drop(DropReason::pinned_key_mismatch, &h, arrival);
-  if (too_old(m->timestamp, now) || !peer_keys_.is_fresh(m->nid, security::Freshness::discovery, m->timestamp))
+  if (too_old(m->timestamp, now) || !peer_keys_.is_fresh_discovery(m->nid, m->timestamp))
     return drop(DropReason::stale_message, &h, arrival);
   // First come, first served: a live name is not handed to another key, and a
   // full cache refuses newcomers instead of evicting someone's name.
@@ -96,10 +96,9 @@ void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::B
     return;
   }
   // A retransmission carries the same sequence: acknowledge it again, apply nothing new.
-  bool retransmission = !peer_keys_.is_fresh(h.source.nid, security::Freshness::update, m->sequence);
-  if (retransmission && !peer_keys_.is_fresh(h.source.nid, security::Freshness::update, m->sequence + 1))
-    return drop(DropReason::stale_message, &h, arrival);  // older than the last one: a replay
-  if (!retransmission) {
+  auto order = peer_keys_.order_of_update(h.source.nid, m->sequence);
+  if (order == security::UpdateOrder::older) return drop(DropReason::stale_message, &h, arrival);  // a replay
+  if (order == security::UpdateOrder::newer) {
     ++stats_.updates_received;
     peer_keys_.accepted(h.source.nid, security::Freshness::update, m->sequence);
     auto host = names_.rebind(h.source.nid, m->locators, now);

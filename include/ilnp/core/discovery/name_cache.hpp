@@ -39,7 +39,8 @@ class NameCache {
   bool learn(const std::string& hostname, Ilv ilv, Instant now);
   // The freshest live binding of `hostname`.
   [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const;
-  // The freshest live binding of any host with this NID (linear: callers cache).
+  // The freshest live binding of any host with this NID (indexed: the proxy
+  // and the stream gateway ask per datagram).
   [[nodiscard]] std::optional<Ilv> resolve(Nid nid, Instant now) const;
   // The hostname bound to `ilv`, if any.
   [[nodiscard]] std::optional<std::string> name_of(Ilv ilv, Instant now) const;
@@ -55,10 +56,17 @@ class NameCache {
 
  private:
   void evict_oldest_host();
+  // Removes `ilv` from the host that holds it unless that is `hostname`.
+  void take_over(Ilv ilv, const std::string& hostname);
+  // Every change of names_ goes through these, so hosts_by_nid_ stays exact.
+  void bind_name(Ilv ilv, const std::string& hostname);
+  void unbind_name(Ilv ilv);
 
   Duration ttl_;
   std::map<std::string, std::vector<Binding>> hosts_;
   std::map<Ilv, std::string> names_;
+  // NID -> hosts with a binding of it -> how many bindings.
+  std::map<Nid, std::map<std::string, std::size_t>> hosts_by_nid_;
   Instant next_deadline_{kNever};
 };
 

@@ -3,7 +3,6 @@
 // It never touches sockets, clocks or threads (ARCHITECTURE.md, core contract).
 #pragma once
 
-#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +17,7 @@
 #include "ilnp/core/mobility/correspondents.hpp"
 #include "ilnp/core/mobility/peer_bindings.hpp"
 #include "ilnp/core/mobility/update_sender.hpp"
+#include "ilnp/core/node/action_queue.hpp"
 #include "ilnp/core/node/actions.hpp"
 #include "ilnp/core/node/link_counters.hpp"
 #include "ilnp/core/node/node_config.hpp"
@@ -149,7 +149,7 @@ class Node {
   std::uint64_t last_wall_stamp_{0};
   std::uint64_t last_update_sequence_{0};
   std::set<Port> bound_;
-  std::deque<Action> actions_;
+  ActionQueue actions_;
 };
 
 }  // namespace ilnp

@@ -12,6 +12,8 @@
 namespace ilnp::security {
 
 enum class Freshness { discovery, update };
+// Where a signed locator update's sequence stands against the last accepted one.
+enum class UpdateOrder { newer, same, older };
 
 class PeerKeys {
  public:
@@ -31,12 +33,17 @@ class PeerKeys {
     if (it == peers_.end() || !it->second.key) return std::nullopt;
     return it->second.key;
   }
-  // True when `value` is not older than the last accepted one (discovery:
-  // equal is a re-flood of the same message) or newer (updates: strictly).
-  [[nodiscard]] bool is_fresh(Nid nid, Freshness kind, std::uint64_t value) const {
+  // True when a signed advertisement's timestamp is not older than the last
+  // accepted one (equal: a re-flood of the same message).
+  [[nodiscard]] bool is_fresh_discovery(Nid nid, std::uint64_t timestamp) const {
     auto it = peers_.find(nid);
-    if (it == peers_.end()) return true;
-    return kind == Freshness::discovery ? value >= it->second.last_discovery : value > it->second.last_update;
+    return it == peers_.end() || timestamp >= it->second.last_discovery;
+  }
+  // `same` is a retransmission (acknowledge again), `older` a replay.
+  [[nodiscard]] UpdateOrder order_of_update(Nid nid, std::uint64_t sequence) const {
+    auto it = peers_.find(nid);
+    if (it == peers_.end() || sequence > it->second.last_update) return UpdateOrder::newer;
+    return sequence == it->second.last_update ? UpdateOrder::same : UpdateOrder::older;
   }
   void accepted(Nid nid, Freshness kind, std::uint64_t value) {
     if (auto* e = entry(nid)) (kind == Freshness::discovery ? e->last_discovery : e->last_update) = value;

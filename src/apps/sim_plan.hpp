@@ -1,0 +1,83 @@
+// What `ilnp sim` runs: a topology (.topo) or an experiment (.exp, with its
+// base files and topology) resolved into nodes with their INI keys, flows and
+// timing. The C++ twin of scripts/lib/ilnp_testbed/spec.py, kept equal by
+// tests/sim/plan_drift_test.py (`ilnp sim --plan` against spec.py's plan()
+// for every shipped file); topo/README.md is the reference for both.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ilnp::apps {
+class JsonWriter;
+}
+
+namespace ilnp::apps::sim {
+
+// "FILE:LINE: problem" (or "FILE: problem").
+struct PlanError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Conditions {
+  std::optional<double> delay_s, jitter_s, loss_percent;
+  std::optional<std::uint64_t> rate_bps;
+  std::string direction{"both"};  // out | in | both
+};
+
+struct PlanNode {
+  std::string name;
+  // Raw topology keys (role, locators, SECTION.KEY ...) in first-set order,
+  // each with where it was set ("FILE:LINE", "--set ...").
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> keys;
+
+  [[nodiscard]] std::optional<std::string> get(const std::string& key) const;  // empty counts as unset
+  [[nodiscard]] std::string get_or(const std::string& key, const std::string& fallback) const {
+    return get(key).value_or(fallback);
+  }
+  [[nodiscard]] std::string where(const std::string& key) const;
+  void set(const std::string& key, std::string value, std::string where);
+  void erase(const std::string& key);
+  [[nodiscard]] std::string role() const { return get_or("role", "host"); }
+  [[nodiscard]] std::string application() const { return get_or("application", "none"); }
+  [[nodiscard]] bool mobile() const;
+  [[nodiscard]] Conditions conditions() const;
+  // The node's configuration, as "section.key" -> value (spec.py Topology.ini).
+  [[nodiscard]] std::map<std::string, std::string> ini() const;
+};
+
+struct Plan {
+  std::string source;  // the .topo or .exp file
+  bool is_experiment{false};
+  std::string name, description, topology, topology_path;
+  std::vector<PlanNode> nodes;  // in topology file order
+  std::vector<std::pair<std::string, std::string>> flows;  // sender, receiver
+  std::string port{"1000"};
+  double interval_s{0.01};
+  int size{1396};
+  std::optional<double> run_time_s;  // the senders' time (an experiment)
+  double settle_s{1.0};
+  double progress_s{0};
+
+  [[nodiscard]] const PlanNode* find(const std::string& name) const;
+  // experiment.json's description of the run (spec.py Experiment.meta), as
+  // fields of the object `w` is writing.
+  void write_meta(JsonWriter& w) const;
+  // `ilnp sim --plan`: {"meta": ..., "nodes": {NAME: {SECTION.KEY: VALUE}}}.
+  [[nodiscard]] std::string plan_json() const;
+};
+
+// Reads FILE (.exp or .topo, found as given or by name in experiments/ and
+// topo/ of `repo`), then applies `overrides` (KEY=VALUE or NODE.KEY=VALUE, as
+// scripts/experiment --set). Throws PlanError.
+[[nodiscard]] Plan load_plan(const std::string& file, const std::string& repo,
+                             const std::vector<std::string>& overrides = {});
+
+// Seconds of a duration text ("20ms", "0.5s", "300us"; bare = ms), as spec.py.
+[[nodiscard]] double duration_seconds(const std::string& text, const std::string& where);
+
+}  // namespace ilnp::apps::sim
