@@ -1,7 +1,10 @@
--- Wireshark/tshark dissector for the ilnp-overlay legacy wire format
+-- Wireshark/tshark dissector for the ilnp-overlay wire format
 -- (proto/README.md): the 40-byte header, discovery (43), locator update (44)
 -- and skinny transport (42), with RFC 6951 SCTP handed to Wireshark's own
--- dissector. Secure-mode messages are not specified yet and show as raw bytes.
+-- dissector, and the secure-mode messages of section 9: signed discovery (45),
+-- signed locator update and ack (46), sealed transport (47). Signatures and
+-- ciphertexts are shown, never checked (that needs keys and libsodium).
+-- One file on purpose: installing is copying it into the plugins folder.
 --
 -- Load with `tshark -X lua_script:ilnp-overlay.lua` or copy into the personal
 -- plugins folder (~/.local/lib/wireshark/plugins/). Malformed input gives
@@ -19,6 +22,9 @@ local MAX_HOSTNAME = 255
 local MAX_UPDATE_LOCATORS = 16
 local ALL_NODES = "ff02:0:0:1"
 local NH_TRANSPORT, NH_DISCOVERY, NH_LOCATOR_UPDATE = 42, 43, 44
+local NH_SECURE_DISCOVERY, NH_SECURE_UPDATE, NH_SEALED = 45, 46, 47
+local KEY_SIZE, SIGNATURE_SIZE = 32, 64
+local SEAL_HEADER, SEAL_TAG = 12, 16  -- epoch (4) + counter (8); Poly1305 tag
 
 local ilnp = Proto("ilnp", "ILNP Overlay")
 
@@ -26,6 +32,9 @@ local next_header_names = {
   [NH_TRANSPORT] = "Transport",
   [NH_DISCOVERY] = "Discovery",
   [NH_LOCATOR_UPDATE] = "Locator update",
+  [NH_SECURE_DISCOVERY] = "Secure discovery",
+  [NH_SECURE_UPDATE] = "Secure locator update",
+  [NH_SEALED] = "Sealed transport",
 }
 
 local f = {
@@ -66,6 +75,24 @@ local f = {
   tp_length = ProtoField.uint16("ilnp.tp.length", "Data length", base.DEC),
   tp_data = ProtoField.bytes("ilnp.tp.data", "Data"),
   tp_text = ProtoField.string("ilnp.tp.text", "Data as text"),
+
+  -- Secure mode: 45 and 46 reuse the discovery and update fields above, so
+  -- one filter (ilnp.disc.hostname, ilnp.lu.locator) finds both modes.
+  sec_timestamp = ProtoField.uint64("ilnp.secure.timestamp", "Timestamp (unix microseconds)", base.DEC),
+  sec_time = ProtoField.absolute_time("ilnp.secure.time", "Timestamp as time", base.UTC),
+  sec_hostname_length = ProtoField.uint8("ilnp.secure.hostname_length", "Hostname length", base.DEC),
+  sec_key = ProtoField.bytes("ilnp.secure.public_key", "Ed25519 public key"),
+  sec_signature = ProtoField.bytes("ilnp.secure.signature", "Ed25519 signature (not verified)"),
+  sec_extra = ProtoField.bytes("ilnp.secure.extra", "Bytes beyond the message"),
+  lu_kind = ProtoField.uint8("ilnp.lu.kind", "Kind", base.DEC, { [0] = "Acknowledgement", [1] = "Update" }),
+  lu_sequence = ProtoField.uint64("ilnp.lu.sequence", "Sequence (unix microseconds)", base.DEC),
+  lu_acknowledges = ProtoField.uint64("ilnp.lu.acknowledges", "Acknowledged update sequence", base.DEC),
+  seal_epoch = ProtoField.uint32("ilnp.seal.epoch", "Key epoch", base.DEC),
+  seal_counter = ProtoField.uint64("ilnp.seal.counter", "Counter", base.DEC),
+  seal_nonce = ProtoField.bytes("ilnp.seal.nonce", "AEAD nonce (epoch || counter)"),
+  seal_ciphertext = ProtoField.bytes("ilnp.seal.ciphertext", "Ciphertext (ports + data)"),
+  seal_length = ProtoField.uint16("ilnp.seal.ciphertext_length", "Ciphertext length", base.DEC),
+  seal_tag = ProtoField.bytes("ilnp.seal.tag", "Poly1305 tag (not verified)"),
 }
 ilnp.fields = f
 
@@ -89,6 +116,8 @@ local e = {
   too_many_locators = error_expert("too_many_locators", "Locator update with more than 16 locators"),
   truncated_transport = error_expert("truncated_transport", "Transport payload shorter than 4 bytes"),
   sctp_malformed = error_expert("sctp_malformed", "The SCTP dissector gave up on the transport data"),
+  truncated_secure_message = error_expert("truncated_secure_message",
+                                          "Secure message shorter or longer than its layout"),
   capture_truncated = ProtoExpert.new("ilnp.capture_truncated", "Packet cut short by the capture snaplen",
                                       expert.group.MALFORMED, expert.severity.WARN),
   unknown_next_header = ProtoExpert.new("ilnp.unknown_next_header", "Unknown next header, payload not decoded",
@@ -101,7 +130,7 @@ ilnp.experts = {
   e.short_header, e.payload_length_mismatch, e.truncated_discovery, e.bad_discovery_flag,
   e.empty_hostname, e.hostname_too_long, e.hostname_not_utf8, e.truncated_locator_update,
   e.bad_locator_update_flag, e.bad_locator_update_length, e.too_many_locators,
-  e.truncated_transport, e.sctp_malformed, e.capture_truncated, e.unknown_next_header,
+  e.truncated_transport, e.sctp_malformed, e.truncated_secure_message, e.capture_truncated, e.unknown_next_header,
   e.over_buffer_size,
 }
 
@@ -164,10 +193,10 @@ local function in_range(range, port)
 end
 
 -- The overlay's notation: four 16-bit groups, lowercase hex, no leading zeros.
-local function hex64(tvb, offset)
-  return string.format("%x:%x:%x:%x", tvb(offset, 2):uint(), tvb(offset + 2, 2):uint(),
-                       tvb(offset + 4, 2):uint(), tvb(offset + 6, 2):uint())
+local function groups64(r)
+  return string.format("%x:%x:%x:%x", r(0, 2):uint(), r(2, 2):uint(), r(4, 2):uint(), r(6, 2):uint())
 end
+local function hex64(tvb, offset) return groups64(tvb(offset, 8)) end
 
 -- RFC 3629 UTF-8 without C0 controls or DEL, as the node's decoder checks.
 local function clean_utf8(s)
@@ -337,6 +366,168 @@ local function dissect_transport(tvb, pinfo, t, off, len, tree)
   return info
 end
 
+-- Secure payloads are read the way the node's decoder reads them
+-- (src/core/wire/secure_messages.cpp): in order, the first failing check
+-- giving the one expert error (the node's drop reason); fields that still fit
+-- after it are shown, nothing is read beyond the payload.
+local function secure_reader(tvb, t, off, len, what)
+  local r = { pos = off, last = off + len, failed = false }
+  function r.left() return r.last - r.pos end
+  function r.fail(expert, text)
+    if r.failed then return end
+    r.failed = true
+    t:add_proto_expert_info(expert, text)
+  end
+  -- Shows `field` over the next n bytes (its value from format(range) when
+  -- given) and returns the range; nil, and a truncation error, if they are
+  -- not all there.
+  function r.add(field, n, name, format)
+    if r.left() < n then
+      r.fail(e.truncated_secure_message, string.format("%s of %d bytes ends inside the %s (%d bytes at offset %d)",
+                                                       what, len, name, n, r.pos - off))
+      return nil
+    end
+    local range = tvb(r.pos, n)
+    if format then t:add(field, range, format(range)) else t:add(field, range) end
+    r.pos = r.pos + n
+    return range
+  end
+  -- Bytes left over after the layout: shown, and an error if none came before.
+  function r.extra(expert)
+    local n = r.left()
+    if n <= 0 then return end
+    r.fail(expert, string.format("%s carries %d bytes beyond its layout", what, n))
+    t:add(f.sec_extra, tvb(r.pos, n))
+    r.pos = r.last
+  end
+  return r
+end
+
+-- Unix microseconds as a time, beside the raw value.
+local function add_time(t, range)
+  local us = range:uint64()
+  t:add(f.sec_time, range, NSTime.new((us / 1000000):tonumber(), (us % 1000000):tonumber() * 1000)):set_generated()
+end
+
+local function add_key_and_signature(r)
+  r.add(f.sec_key, KEY_SIZE, "public key")
+  r.add(f.sec_signature, SIGNATURE_SIZE, "signature")
+end
+
+local function dissect_secure_discovery(tvb, pinfo, t, off, len)
+  local r = secure_reader(tvb, t, off, len, "Secure discovery")
+  local flag = r.add(f.disc_flag, 1, "flag"):uint()
+  local kind = (flag == 1 and "solicitation") or (flag == 0 and "advertisement") or
+               string.format("(bad flag %d)", flag)
+  if flag > 1 then
+    r.fail(e.bad_discovery_flag,
+           string.format("Discovery flag %d is neither 1 (solicitation) nor 0 (advertisement)", flag))
+  end
+  local nid = r.add(f.disc_nid, 8, "NID", groups64)
+  local loc = r.add(f.disc_loc, 8, "locator", groups64)
+  local stamp = r.add(f.sec_timestamp, 8, "timestamp")
+  if stamp then add_time(t, stamp) end
+  r.add(f.sec_key, KEY_SIZE, "public key")
+  local length = r.add(f.sec_hostname_length, 1, "hostname length")
+  local name = ""
+  if length then
+    local n = length:uint()
+    if n == 0 then r.fail(e.empty_hostname, "Discovery without a hostname") end
+    if r.left() ~= n + SIGNATURE_SIZE then
+      r.fail(e.truncated_secure_message, string.format(
+        "Hostname length %d needs %d more bytes (hostname + signature), the payload has %d", n, n + SIGNATURE_SIZE,
+        r.left()))
+    end
+    if n > 0 and r.left() > 0 then
+      local raw_range = tvb(r.pos, math.min(n, r.left()))
+      local raw = raw_range:raw()
+      local clean = clean_utf8(raw)
+      if not clean then
+        r.fail(e.hostname_not_utf8, "Hostname not well-formed UTF-8 or contains control characters")
+      end
+      name = clean and raw_range:string(ENC_UTF_8) or escaped(raw)
+      t:add(f.disc_hostname, raw_range, name)
+      r.pos = r.pos + raw_range:len()
+    end
+    if n == 0 or r.left() >= SIGNATURE_SIZE then r.add(f.sec_signature, SIGNATURE_SIZE, "signature") end
+    r.extra(e.truncated_secure_message)
+  end
+  local who = string.format("%s %s @ %s", name, nid and groups64(nid) or "?", loc and groups64(loc) or "?")
+  t:append_text(string.format(": %s %s", kind, who))
+  return string.format("Secure discovery %s %s", kind, who)
+end
+
+local function dissect_secure_update(tvb, pinfo, t, off, len)
+  local r = secure_reader(tvb, t, off, len, "Secure locator update")
+  local kind = r.add(f.lu_flag, 1, "kind"):uint()
+  if kind > 1 then
+    r.fail(e.bad_locator_update_flag, string.format("Locator update kind %d is neither 1 (update) nor 0 (ack)", kind))
+    return string.format("Secure locator update (bad kind %d)", kind)
+  end
+  r.add(f.lu_sequence, 8, "sequence")
+  local detail = ""
+  if kind == 0 then
+    local acked = r.add(f.lu_acknowledges, 8, "acknowledged sequence")
+    if acked then detail = " of " .. tostring(acked:uint64()) end
+  else
+    local count_range = r.add(f.lu_count, 1, "locator count")
+    local locators = {}
+    if count_range then
+      local count = count_range:uint()
+      if count == 0 then r.fail(e.bad_locator_update_length, "Update with no locators") end
+      if count > MAX_UPDATE_LOCATORS then
+        r.fail(e.too_many_locators, string.format("Update with %d locators, more than 16", count))
+      end
+      for i = 1, count do
+        local l = r.add(f.lu_locator, 8, string.format("locator %d of %d", i, count), groups64)
+        if not l then break end
+        locators[#locators + 1] = groups64(l)
+      end
+    end
+    if #locators > 0 then detail = " -> " .. table.concat(locators, ", ") end
+  end
+  add_key_and_signature(r)
+  r.extra(e.bad_locator_update_length)
+  local name = kind == 0 and " ack" or ""
+  t:append_text(":" .. (kind == 0 and " acknowledgement" or " update") .. detail)
+  return "Secure locator update" .. name .. detail
+end
+
+local function dissect_sealed(tvb, pinfo, t, off, len)
+  local r = secure_reader(tvb, t, off, len, "Sealed transport")
+  if len < SEAL_HEADER + SEAL_TAG + 4 then
+    r.fail(e.truncated_secure_message, string.format(
+      "Sealed payload of %d bytes, shorter than %d (epoch, counter, ports, tag)", len, SEAL_HEADER + SEAL_TAG + 4))
+  end
+  local epoch = r.add(f.seal_epoch, 4, "epoch")
+  local counter = r.add(f.seal_counter, 8, "counter")
+  if not (epoch and counter) then
+    r.extra(e.truncated_secure_message)
+    return "Sealed transport (truncated)"
+  end
+  t:add(f.seal_nonce, tvb(off, SEAL_HEADER)):set_generated()
+  local n = r.left() - SEAL_TAG
+  if n < 0 then
+    r.extra(e.truncated_secure_message)
+    return "Sealed transport (truncated)"
+  end
+  if n > 0 then r.add(f.seal_ciphertext, n, "ciphertext") end
+  t:add(f.seal_length, n):set_generated()
+  r.add(f.seal_tag, SEAL_TAG, "tag")
+  local text = string.format("epoch %d counter %s (%d bytes)", epoch:uint(), tostring(counter:uint64()), n)
+  t:append_text(": " .. text)
+  return "Sealed transport " .. text
+end
+
+local payload_dissectors = {
+  [NH_DISCOVERY] = dissect_discovery,
+  [NH_LOCATOR_UPDATE] = dissect_locator_update,
+  [NH_TRANSPORT] = dissect_transport,
+  [NH_SECURE_DISCOVERY] = dissect_secure_discovery,
+  [NH_SECURE_UPDATE] = dissect_secure_update,
+  [NH_SEALED] = dissect_sealed,
+}
+
 local function dissect(tvb, pinfo, tree)
   local captured, reported = tvb:len(), tvb:reported_len()
   pinfo.cols.protocol = "ILNP"
@@ -424,17 +615,13 @@ local function dissect(tvb, pinfo, tree)
       root:add_proto_expert_info(e.truncated_locator_update, "Empty locator update")
     elseif next_header == NH_TRANSPORT then
       root:add_proto_expert_info(e.truncated_transport, "Empty transport payload")
+    elseif name then
+      root:add_proto_expert_info(e.truncated_secure_message, "Empty " .. name:lower() .. " payload")
     end
     info = (name or string.format("Next header %d", next_header)) .. " (empty)"
   elseif name then
     local t = root:add(tvb(HEADER_SIZE, len), name)
-    if next_header == NH_DISCOVERY then
-      info = dissect_discovery(tvb, pinfo, t, HEADER_SIZE, len)
-    elseif next_header == NH_LOCATOR_UPDATE then
-      info = dissect_locator_update(tvb, pinfo, t, HEADER_SIZE, len)
-    else
-      info = dissect_transport(tvb, pinfo, t, HEADER_SIZE, len, tree)
-    end
+    info = payload_dissectors[next_header](tvb, pinfo, t, HEADER_SIZE, len, tree)
   else
     local item = root:add(f.payload, tvb(HEADER_SIZE, len))
     item:add_proto_expert_info(e.unknown_next_header,
@@ -467,6 +654,55 @@ local function heuristic(tvb, pinfo, tree)
   return true
 end
 ilnp:register_heuristic("udp", heuristic)
+
+-- `tshark -z ilnp,conv`: conversations by NID pair, whatever locators they
+-- used. Wireshark 4.0's Lua cannot feed the built-in Conversations table
+-- (which groups by address), so this is a table of its own, counted by a tap
+-- so that each frame counts once however often it is dissected.
+-- Field extractors exist only if made while scripts load.
+local conversation_f, src_nid_f = Field.new("ilnp.conversation"), Field.new("ilnp.src_nid")
+local src_loc_f, dst_loc_f = Field.new("ilnp.src_loc"), Field.new("ilnp.dst_loc")
+local length_f = Field.new("ilnp.payload_length")
+
+local function nid_conversations()
+  local rows, order = {}, {}
+  local tap = Listener.new("frame", "ilnp.conversation")
+  function tap.reset() rows, order = {}, {} end
+  function tap.packet(pinfo)
+    local key = conversation_f().value
+    local row = rows[key]
+    if not row then
+      local a, b = key:match("^(%S+) <%-> (%S+)$")
+      row = { a = a, b = b, frames = 0, bytes = 0, a_to_b = 0, b_to_a = 0, first = pinfo.rel_ts,
+              locators = {}, locator_list = {} }
+      rows[key] = row
+      order[#order + 1] = key
+    end
+    row.frames = row.frames + 1
+    row.bytes = row.bytes + HEADER_SIZE + length_f().value
+    if src_nid_f().value == row.a then row.a_to_b = row.a_to_b + 1 else row.b_to_a = row.b_to_a + 1 end
+    row.last = pinfo.rel_ts
+    for _, loc in ipairs({ src_loc_f().value, dst_loc_f().value }) do
+      if not row.locators[loc] then
+        row.locators[loc] = true
+        row.locator_list[#row.locator_list + 1] = loc
+      end
+    end
+  end
+  function tap.draw()
+    print(string.rep("=", 100))
+    print("ILNP conversations by NID pair (one row per pair, across locator changes)")
+    print(string.format("%-43s %7s %9s %6s %6s %9s %9s  %s", "NID A <-> NID B", "Frames", "Bytes", "A->B", "B->A",
+                        "Start", "Duration", "Locators"))
+    for _, key in ipairs(order) do
+      local r = rows[key]
+      print(string.format("%-43s %7d %9d %6d %6d %9.3f %9.3f  %s", key, r.frames, r.bytes, r.a_to_b, r.b_to_a,
+                          r.first, r.last - r.first, table.concat(r.locator_list, ",")))
+    end
+    print(string.rep("=", 100))
+  end
+end
+register_stat_cmd_arg("ilnp,conv", nid_conversations)
 
 local udp_port_table = DissectorTable.get("udp.port")
 local registered_ports = nil

@@ -83,6 +83,10 @@ constexpr KeySpec kKeys[] = {
     {"metrics.textfile", nullptr,
      "write Prometheus metrics to this file every 5 s (node_exporter textfile collector, e.g. "
      "/var/lib/prometheus/node-exporter/ilnp.prom)"},
+    {"trace.pcap", nullptr,
+     "write every datagram this node sends and receives, per link, to this pcap file (open it with "
+     "proto/wireshark/ilnp-overlay.lua)"},
+    {"trace.pcap_max_bytes", "100000000", "trace.pcap stops growing at this size in bytes (0: no limit)"},
     {"log.file", nullptr, "append logs to this file instead of standard error"},
     {"control.socket", nullptr,
      "control socket for `ilnp ctl` (default: $XDG_RUNTIME_DIR/ilnp/HOSTNAME.sock, /run/ilnp/... for root)"},
@@ -391,6 +395,8 @@ Config load_config(const std::optional<std::string>& file,
   config.state_dir = values.get("security.state_dir").value_or("");
   config.state_database = values.boolean("state.database");
   config.metrics_textfile = values.get("metrics.textfile").value_or("");
+  config.trace_pcap = values.get("trace.pcap").value_or("");
+  config.trace_pcap_max_bytes = values.integer("trace.pcap_max_bytes", 0, std::uint64_t{1} << 62);
   config.stream_port = static_cast<Port>(values.integer("stream.port", 1, 65535));
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");

@@ -52,6 +52,8 @@ struct Config {
   std::string state_dir;  // identity.key and state.db
   bool state_database{true};
   std::string metrics_textfile;  // empty: none
+  std::string trace_pcap;        // empty: no trace
+  std::uint64_t trace_pcap_max_bytes{0};
   Logger::Thresholds log_levels{};
   std::string log_file;        // empty: standard error
   std::string control_socket;  // empty: the default path for the hostname

@@ -47,6 +47,23 @@ std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt) {
   return out;
 }
 
+// The per-locator counters of ilnp_link_*_total; drops only where nonzero.
+void write_links_json(JsonWriter& j, const LinkCounters& links) {
+  auto one = [&j](const std::string& locator, const LinkTraffic& t) {
+    j.begin_object().key("locator").value(locator).key("datagrams_in").value(t.datagrams_in)
+        .key("bytes_in").value(t.bytes_in).key("datagrams_out").value(t.datagrams_out).key("bytes_out")
+        .value(t.bytes_out).key("forwarded").value(t.forwarded).key("bytes_forwarded").value(t.bytes_forwarded);
+    j.key("drops").begin_object();
+    for (std::size_t r = 0; r < kDropReasonCount; ++r)
+      if (t.drops[r] != 0) j.key(std::string(to_string(static_cast<DropReason>(r)))).value(t.drops[r]);
+    j.end_object().end_object();
+  };
+  j.key("links").begin_array();
+  for (std::size_t i = 0; i < links.locators().size(); ++i) one(links.locators()[i].to_string(), links.traffic(i));
+  if (links.overflowed()) one("other", links.overflow());
+  j.end_array();
+}
+
 std::string status_json(Runtime& rt, Instant now) {
   auto& node = rt.node();
   JsonWriter j;
@@ -78,6 +95,7 @@ std::string status_json(Runtime& rt, Instant now) {
     j.begin_object().key("ilv").value(Ilv{entry.first, nid}.to_string())
         .key("idle_s").value(to_seconds(now - entry.second)).end_object();
   j.end_array();
+  write_links_json(j, node.link_counters());
   j.key("pending_updates").value(static_cast<std::uint64_t>(node.pending_updates().pending().size()));
   j.key("counters").begin_object();
   for (const auto& [name, value] : counters(rt)) j.key(name).value(value);

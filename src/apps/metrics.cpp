@@ -43,6 +43,39 @@ std::string label_value(std::string_view v) {
   }
   return out;
 }
+
+// Per locator: datagrams and bytes in, out and forwarded (forwarded is part
+// of out), and drops by reason of datagrams that arrived on it (reasons that
+// never occurred on a locator are left out, so a node's output stays short).
+void write_link_metrics(Writer& w, const LinkCounters& links) {
+  auto each = [&](auto&& emit) {
+    for (std::size_t i = 0; i < links.locators().size(); ++i) emit(links.locators()[i].to_string(), links.traffic(i));
+    if (links.overflowed()) emit(std::string("other"), links.overflow());
+  };
+  auto label = [](const std::string& locator, const char* key, std::string_view value) {
+    return "locator=\"" + locator + "\"," + key + "=\"" + std::string(value) + "\"";
+  };
+  w.metric("ilnp_link_datagrams_total", "counter",
+           "Datagrams per locator: in, out (all sent on it) and forwarded (relayed onto it, part of out).");
+  each([&](const std::string& l, const LinkTraffic& t) {
+    w.sample("ilnp_link_datagrams_total", t.datagrams_in, label(l, "direction", "in"));
+    w.sample("ilnp_link_datagrams_total", t.datagrams_out, label(l, "direction", "out"));
+    w.sample("ilnp_link_datagrams_total", t.forwarded, label(l, "direction", "forwarded"));
+  });
+  w.metric("ilnp_link_bytes_total", "counter", "Bytes per locator, directions as ilnp_link_datagrams_total.");
+  each([&](const std::string& l, const LinkTraffic& t) {
+    w.sample("ilnp_link_bytes_total", t.bytes_in, label(l, "direction", "in"));
+    w.sample("ilnp_link_bytes_total", t.bytes_out, label(l, "direction", "out"));
+    w.sample("ilnp_link_bytes_total", t.bytes_forwarded, label(l, "direction", "forwarded"));
+  });
+  w.metric("ilnp_link_drops_total", "counter",
+           "Datagrams dropped, by arrival locator and reason (only reasons that occurred).");
+  each([&](const std::string& l, const LinkTraffic& t) {
+    for (std::size_t r = 0; r < kDropReasonCount; ++r)
+      if (t.drops[r] != 0)
+        w.sample("ilnp_link_drops_total", t.drops[r], label(l, "reason", to_string(static_cast<DropReason>(r))));
+  });
+}
 }  // namespace
 
 Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
@@ -105,6 +138,7 @@ std::string Metrics::text() const {
   w.metric("ilnp_drops_total", "counter", "Datagrams dropped, by reason.");
   for (std::size_t i = 0; i < kDropReasonCount; ++i)
     w.sample("ilnp_drops_total", s.drops[i], "reason=\"" + std::string(to_string(static_cast<DropReason>(i))) + "\"");
+  write_link_metrics(w, node.link_counters());
   w.metric("ilnp_routes", "gauge", "Learned routes (remote locator -> joined locator).");
   w.sample("ilnp_routes", static_cast<std::uint64_t>(node.routes().routes().size()));
   std::uint64_t bindings = 0;
@@ -124,6 +158,15 @@ std::string Metrics::text() const {
   w.sample("ilnp_locator_update_rtt_seconds_bucket", rtt_count_, "le=\"+Inf\"");
   w.sample("ilnp_locator_update_rtt_seconds_sum", rtt_sum_);
   w.sample("ilnp_locator_update_rtt_seconds_count", rtt_count_);
+  if (const auto* trace = rt_.trace()) {
+    const auto t = trace->stats();
+    w.metric("ilnp_trace_records_total", "counter", "Datagrams written to the --trace.pcap file.");
+    w.sample("ilnp_trace_records_total", t.records);
+    w.metric("ilnp_trace_dropped_total", "counter",
+             "Datagrams left out of the trace: writer behind (busy) or file at trace.pcap_max_bytes (size_cap).");
+    w.sample("ilnp_trace_dropped_total", t.dropped_busy, "reason=\"busy\"");
+    w.sample("ilnp_trace_dropped_total", t.dropped_cap, "reason=\"size_cap\"");
+  }
   const auto& p = proxy_.proxy().stats();
   w.metric("ilnp_proxy_datagrams_total", "counter", "Datagrams through the local UDP proxy.");
   w.sample("ilnp_proxy_datagrams_total", p.sent, "direction=\"out\"");

@@ -64,6 +64,13 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
     hub_link_ = std::make_unique<io::HubLink>(io_, config_.hub_link, id ? &*id : nullptr, node_->config().nid, logger);
   }
   driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger, hub_link_.get());
+  if (!config_.trace_pcap.empty()) {
+    trace_ = std::make_unique<io::PcapTrace>(
+        io::PcapTraceOptions{config_.trace_pcap, config_.link.uid, config_.link.port, config_.trace_pcap_max_bytes},
+        [this](const std::string& text) { log(Layer::link, Level::warn, text); });
+    driver_->set_trace(trace_.get());
+    log(Layer::link, Level::info, "tracing every datagram to " + config_.trace_pcap);
+  }
   if (config_.state_database) {
     state_ = std::make_unique<StateService>(*this);
     subscribe([this](const Event& e) { state_->on_event(e); });
@@ -132,6 +139,13 @@ void Runtime::finish() {
                " hub_send_errors=" + std::to_string(hs.send_errors) + " hub_registrations=" +
                std::to_string(hm.registrations_sent) + " hub_refused=" + std::to_string(hm.refused) +
                " hub_notices=" + std::to_string(hm.notices);
+  }
+  if (trace_) {
+    driver_->set_trace(nullptr);
+    trace_->close();  // writes what is buffered: the figures below are final
+    const auto t = trace_->stats();
+    summary += " trace_records=" + std::to_string(t.records) + " trace_dropped_busy=" +
+               std::to_string(t.dropped_busy) + " trace_dropped_cap=" + std::to_string(t.dropped_cap);
   }
   // Always written, whatever the log levels: a run ends with what was dropped and why.
   log_->write(io::wall_clock_text() + " " + config_.node.hostname + " application info: " + summary);

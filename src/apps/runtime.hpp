@@ -52,6 +52,8 @@ class Runtime {
   [[nodiscard]] Node& node() { return *node_; }
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] io::LogWriter& out() { return out_; }
+  // The --trace.pcap writer, or nullptr.
+  [[nodiscard]] const io::PcapTrace* trace() const { return trace_.get(); }
 
  private:
   void finish();
@@ -63,6 +65,7 @@ class Runtime {
   std::unique_ptr<Node> node_;
   std::unique_ptr<io::MulticastLink> link_;
   std::unique_ptr<io::HubLink> hub_link_;  // only with hub-backed locators
+  std::unique_ptr<io::PcapTrace> trace_;
   std::unique_ptr<io::NodeDriver> driver_;
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<StateService> state_;

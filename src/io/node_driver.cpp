@@ -20,7 +20,10 @@ NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& l
     : io_(io), node_(node), link_(link), hub_(hub), log_(std::move(logger)), timer_(io) {}
 
 void NodeDriver::start() {
-  auto receive = [this](Locator arrival, wire::Bytes datagram) { node_.handle_datagram(now(), arrival, datagram); };
+  auto receive = [this](Locator arrival, wire::Bytes datagram) {
+    if (trace_) trace_->record(arrival, datagram);
+    node_.handle_datagram(now(), arrival, datagram);
+  };
   link_.start(receive, [this] { drain_actions(); });
   if (hub_) hub_->start(receive, [this] { drain_actions(); });
   node_.start(now());
@@ -57,11 +60,13 @@ void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{
                    [this](const Transmit& t) {
+                     if (trace_) trace_->record(t.link, t.bytes);
                      if (hub_ && hub_->serves(t.link)) return hub_->send(t.link, t.bytes);
                      link_.send(t.link, t.bytes);
                    },
                    // A view of a receive buffer, still valid: the batch is not done.
                    [this](const Forward& f) {
+                     if (trace_) trace_->record(f.link, f.datagram, f.hop_limit);
                      if (hub_ && hub_->serves(f.link)) return hub_->forward(f.link, f.datagram, f.hop_limit);
                      link_.forward(f.link, f.datagram, f.hop_limit);
                    },

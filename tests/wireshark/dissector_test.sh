@@ -44,7 +44,9 @@ fields=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols
   ilnp.next_header ilnp.hop_limit ilnp.payload_length
   ilnp.src_loc ilnp.src_nid ilnp.dst_loc ilnp.dst_nid ilnp.conversation
   ilnp.disc.flag ilnp.disc.hostname ilnp.disc.nid ilnp.disc.loc
-  ilnp.lu.flag ilnp.lu.count ilnp.lu.locator
+  ilnp.lu.flag ilnp.lu.count ilnp.lu.locator ilnp.lu.sequence ilnp.lu.acknowledges
+  ilnp.secure.timestamp ilnp.secure.time ilnp.secure.hostname_length ilnp.secure.public_key ilnp.secure.signature
+  ilnp.seal.epoch ilnp.seal.counter ilnp.seal.nonce ilnp.seal.ciphertext_length ilnp.seal.tag
   ilnp.tp.src_port ilnp.tp.dst_port ilnp.tp.length ilnp.tp.text
   sctp.srcport sctp.dstport sctp.chunk_type sctp.checksum.status
   _ws.expert.message _ws.expert.severity)
@@ -152,8 +154,8 @@ check 11 ilnp.lu.count 0
 check 11 _ws.col.Info "Locator update (bad length)"
 check 11 _ws.expert.message "Update carries 5 locator bytes, not a positive multiple of 8"
 # 12. unknown next header: raw payload and a note, not an error
-check 12 _ws.col.Info "Next header 45 (12 bytes)"
-check 12 _ws.expert.message "Next header 45 not decoded (12 bytes)"
+check 12 _ws.col.Info "Next header 50 (12 bytes)"
+check 12 _ws.expert.message "Next header 50 not decoded (12 bytes)"
 check 12 _ws.expert.severity 4194304
 # 13. truncated transport
 check 13 _ws.col.Info "Transport (truncated)"
@@ -170,9 +172,60 @@ check_has 15 _ws.expert.message "The SCTP dissector gave up on the transport dat
 check 16 _ws.col.Info "Transport 1000 -> 2000 (1456 bytes)"
 check 16 _ws.expert.message "Datagram of 1500 bytes, longer than buffer_size 1440"
 check 16 _ws.expert.severity 6291456
+# 17. secure advertisement: every field, keys and signature as bytes
+key11=$(printf '11%.0s' {1..32})
+check 17 _ws.col.Info "Secure discovery advertisement alice $alice @ 0:0:0:a"
+check 17 ilnp.next_header 45
+check 17 ilnp.disc.flag 0
+check 17 ilnp.disc.nid $alice
+check 17 ilnp.disc.loc 0:0:0:a
+check 17 ilnp.secure.timestamp 1700000000000000
+check_has 17 ilnp.secure.time "Nov 14, 2023 22:13:20.000000000"
+check 17 ilnp.secure.hostname_length 5
+check 17 ilnp.disc.hostname alice
+check 17 ilnp.secure.public_key "$key11"
+check 17 ilnp.secure.signature "$(printf '22%.0s' {1..64})"
+# 18. secure update to two locators, 19. bob's ack of it
+check 18 _ws.col.Info "Secure locator update -> 0:0:0:b, 0:0:0:c"
+check 18 ilnp.lu.flag 1
+check 18 ilnp.lu.sequence 1700000000000010
+check 18 ilnp.lu.count 2
+check 18 ilnp.lu.locator "0:0:0:b;0:0:0:c"
+check 18 ilnp.lu.acknowledges ""
+check 18 ilnp.secure.public_key "$key11"
+check 18 ilnp.secure.signature "$(printf '33%.0s' {1..64})"
+check 18 ilnp.conversation "$pair"
+check 19 _ws.col.Info "Secure locator update ack of 1700000000000010"
+check 19 ilnp.lu.flag 0
+check 19 ilnp.lu.sequence 1700000000000020
+check 19 ilnp.lu.acknowledges 1700000000000010
+check 19 ilnp.lu.locator ""
+check 19 ilnp.secure.public_key "$(printf '44%.0s' {1..32})"
+check 19 ilnp.secure.signature "$(printf '55%.0s' {1..64})"
+check 19 ilnp.dst_loc 0:0:0:b
+# 20. sealed transport: epoch, counter, nonce, ciphertext length, tag
+check 20 _ws.col.Info "Sealed transport epoch 7 counter 42 (9 bytes)"
+check 20 ilnp.next_header 47
+check 20 ilnp.seal.epoch 7
+check 20 ilnp.seal.counter 42
+check 20 ilnp.seal.nonce 00000007000000000000002a
+check 20 ilnp.seal.ciphertext_length 9
+check 20 ilnp.seal.tag "$(printf '77%.0s' {1..16})"
+check 20 ilnp.conversation "$pair"
+# 21. advertisement cut inside its signature: the fields before it, one error
+check 21 ilnp.disc.hostname alice
+check 21 ilnp.secure.signature ""
+check 21 _ws.expert.message "Hostname length 5 needs 69 more bytes (hostname + signature), the payload has 59"
+# 22. sealed transport of 20 bytes
+check 22 _ws.col.Info "Sealed transport (truncated)"
+check 22 ilnp.seal.epoch 16843009
+check_has 22 _ws.expert.message "Sealed payload of 20 bytes, shorter than 32"
+# 23. update claiming 17 locators
+check 23 ilnp.lu.count 17
+check 23 _ws.expert.message "Update with 17 locators, more than 16"
 
 # Every frame but the malformed ones is free of expert infos.
-for frame in 1 2 3 4 5 9 14; do check "$frame" _ws.expert.message ""; done
+for frame in 1 2 3 4 5 9 14 17 18 19 20; do check "$frame" _ws.expert.message ""; done
 
 # --- 2. each error is raised on exactly its frames, with severity Error -----
 frames_matching() {  # frames_matching FILTER
@@ -191,18 +244,23 @@ expect_frames "ilnp.hostname_not_utf8" "10"
 expect_frames "ilnp.bad_locator_update_length" "11"
 expect_frames "ilnp.truncated_transport" "13"
 expect_frames "ilnp.unknown_next_header" "12"
-expect_frames "_ws.expert.severity == 8388608" "6 7 8 10 11 13 15"
+expect_frames "ilnp.truncated_secure_message" "21 22"
+expect_frames "ilnp.too_many_locators" "23"
+expect_frames "_ws.expert.severity == 8388608" "6 7 8 10 11 13 15 21 22 23"
 # Following a node by NID across its move, and by either end.
 expect_frames "ilnp.src_nid == \"$alice\" && ilnp.next_header == 42" "3 6 7 9 13 14 15 16"
 expect_frames "ilnp.nid == \"$bob\" && ilnp.tp.port == 2000" "3 7 14 16"
-expect_frames "ilnp.lu.locator == \"0:0:0:c\"" "4"
+# One filter finds legacy and secure messages alike.
+expect_frames "ilnp.lu.locator == \"0:0:0:c\"" "4 18 23"
+expect_frames "ilnp.disc.hostname == \"alice\"" "1 17 21"
 
 # --- 3. preferences -------------------------------------------------------
 # Overlay on another port: the heuristic still finds well-formed datagrams
 # (and the unknown next header 45), not the ones with a bad header.
 checks=$((checks + 1))
 got=$(tshark_run "$work/cases.pcap" -o ilnp.udp_ports:10001 -Y ilnp -T fields -e frame.number | paste -sd' ')
-[[ "$got" == "1 2 3 4 5 8 9 10 11 12 13 14 15 16" ]] || fail "heuristic on another port: frames '$got'"
+[[ "$got" == "1 2 3 4 5 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23" ]] ||
+  fail "heuristic on another port: frames '$got'"
 # SCTP by CRC32c alone: the INIT still decodes, the short data does not.
 checks=$((checks + 1))
 got=$(tshark_run "$work/cases.pcap" -o ilnp.sctp_ports: -Y sctp -T fields -e frame.number | paste -sd' ')
@@ -244,7 +302,19 @@ elif [[ "$vector_report" != [1-9]*" vectors" ]]; then
   fail "no vectors checked: $vector_report"
 fi
 
-# --- 5. never a Lua error -------------------------------------------------
+# --- 5. conversations by NID pair (-z ilnp,conv) ---------------------------
+# One row for alice and bob, with every frame that has a conversation, both
+# directions, and both locators alice used.
+checks=$((checks + 1))
+tshark_run "$work/cases.pcap" -q -z ilnp,conv >"$work/conv.txt" || fail "tshark -z ilnp,conv exited $?"
+with_pair=$(awk -F'\t' -v col="${column[ilnp.conversation]}" '$col != ""' "$work/fields.tsv" | grep -c .)
+from_bob=$(awk -F'\t' -v c="${column[ilnp.conversation]}" -v s="${column[ilnp.src_nid]}" -v bob="$bob" \
+  '$c != "" && $s == bob' "$work/fields.tsv" | grep -c .)
+want_row="$pair $with_pair $from_bob $((with_pair - from_bob)) 0:0:0:a,0:0:0:b"
+got_rows=$(awk '$2 == "<->" { print $1, $2, $3, $4, $6, $7, $10 }' "$work/conv.txt")
+[[ "$got_rows" == "$want_row" ]] || fail "ilnp,conv rows: '$got_rows', want '$want_row'"
+
+# --- 6. never a Lua error -------------------------------------------------
 # Over the cases, the vectors and every prefix / one-byte corruption of valid
 # datagrams, through the port registration and through the heuristic.
 tshark_run "$work/cases.pcap" -V >"$work/cases.txt" || fail "tshark -V exited $? on the cases"

@@ -4,15 +4,18 @@
 // one-byte corruptions of valid datagrams, for the "never a Lua error" check;
 // `make_pcap --vectors OUT` one packet per proto/vectors entry, printing what
 // tshark should show for each (frame, name, field=value...) on stdout.
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "ilnp/core/wire/header.hpp"
 #include "ilnp/core/wire/messages.hpp"
+#include "ilnp/core/wire/secure_messages.hpp"
 #include "ilnp/sim/pcap_writer.hpp"
 #include "vectors.hpp"
 
@@ -85,6 +88,38 @@ wire::Buffer with_payload_length(wire::Buffer d, std::size_t length) {
   return d;
 }
 
+template <std::size_t N>
+std::array<std::byte, N> filled(std::uint8_t v) {
+  std::array<std::byte, N> a;
+  a.fill(std::byte{v});
+  return a;
+}
+
+// Secure messages with recognisable keys and signatures (the dissector does
+// not verify them): alice advertises, updates bob to 0:0:0:b and 0:0:0:c, bob
+// acknowledges, then a sealed datagram (epoch 7, counter 42, 9 bytes).
+wire::Buffer secure_advertisement() {
+  return wire::encode_secure_discovery(
+      {false, kAlice, kA, 1'700'000'000'000'000ULL, filled<32>(0x11), "alice", filled<64>(0x22)});
+}
+wire::Buffer secure_update() {
+  wire::SecureUpdate u{false, 1'700'000'000'000'010ULL, 0, {kB, kC}, filled<32>(0x11), filled<64>(0x33)};
+  return wire::encode_secure_update(u);
+}
+wire::Buffer secure_ack() {
+  wire::SecureUpdate a{true, 1'700'000'000'000'020ULL, 1'700'000'000'000'010ULL, {}, filled<32>(0x44), filled<64>(0x55)};
+  return wire::encode_secure_update(a);
+}
+wire::Buffer sealed(std::size_t ciphertext) {
+  wire::Buffer p;
+  wire::ByteWriter w(p);
+  w.u32(7);
+  w.u64(42);
+  p.resize(p.size() + ciphertext, std::byte{0xcc});
+  p.resize(p.size() + wire::kSealTagSize, std::byte{0x77});
+  return p;
+}
+
 void write_cases(const Emit& emit) {
   // 1. solicitation, 2. advertisement
   emit(kA, kAlice, wire::encode_packet(header(43, kAliceA, kAll), wire::encode_discovery({kAlice, kA, true, "alice"})));
@@ -115,8 +150,8 @@ void write_cases(const Emit& emit) {
   emit(kA, kBob, wire::encode_packet(header(43, kBobA, kAll), overlong));
   // 11. locator update with flag 1 and 5 locator bytes
   emit(kA, kAlice, wire::encode_packet(header(44, kAliceA, kBobA), wire::Buffer(6, std::byte{1})));
-  // 12. unknown next header 45 (a future extension)
-  emit(kA, kAlice, wire::encode_packet(header(45, kAliceA, kBobA), wire::Buffer(12, std::byte{0xee})));
+  // 12. unknown next header 50 (a future extension)
+  emit(kA, kAlice, wire::encode_packet(header(50, kAliceA, kBobA), wire::Buffer(12, std::byte{0xee})));
   // 13. transport with a 2-byte payload
   emit(kA, kAlice, wire::encode_packet(header(42, kAliceA, kBobA), wire::Buffer(2, std::byte{0})));
   // 14. traffic after the move: alice now at 0:0:0:b, same NID
@@ -130,6 +165,21 @@ void write_cases(const Emit& emit) {
   emit(kA, kAlice,
        wire::encode_packet(header(42, kAliceA, kBobA),
                            wire::encode_transport(1000, 2000, wire::Buffer(1456, std::byte{0x80}))));
+  // 17. secure advertisement, 18. secure update, 19. its ack (to bob's new
+  // locator), 20. sealed transport
+  emit(kA, kAlice, wire::encode_packet(header(45, kAliceA, kAll), secure_advertisement()));
+  emit(kA, kAlice, wire::encode_packet(header(46, kAliceA, kBobA), secure_update()));
+  emit(kA, kBob, wire::encode_packet(header(46, kBobA, Ilv{kB, kAlice}), secure_ack()));
+  emit(kA, kAlice, wire::encode_packet(header(47, kAliceA, kBobA), sealed(9)));
+  // 21. secure advertisement cut inside its signature (payload length agrees)
+  auto cut = secure_advertisement();
+  cut.resize(cut.size() - 10);
+  emit(kA, kAlice, wire::encode_packet(header(45, kAliceA, kAll), cut));
+  // 22. sealed transport of 20 bytes, 23. secure update with 17 locators
+  emit(kA, kAlice, wire::encode_packet(header(47, kAliceA, kBobA), wire::Buffer(20, std::byte{1})));
+  auto many = secure_update();
+  many[9] = std::byte{17};
+  emit(kA, kAlice, wire::encode_packet(header(46, kAliceA, kBobA), many));
 }
 
 void write_robustness(const Emit& emit) {
@@ -141,7 +191,11 @@ void write_robustness(const Emit& emit) {
       wire::encode_packet(header(42, kAliceA, kBobA), wire::encode_transport(9899, 9899, sctp_init())),
       wire::encode_packet(header(44, kAliceA, kBobA), wire::encode_locator_update({false, {kB, kC}})),
       wire::encode_packet(header(44, kBobA, kAliceA), wire::encode_locator_update({true, {}})),
-      wire::encode_packet(header(45, kAliceA, kBobA), wire::Buffer(3, std::byte{0})),
+      wire::encode_packet(header(50, kAliceA, kBobA), wire::Buffer(3, std::byte{0})),
+      wire::encode_packet(header(45, kAliceA, kAll), secure_advertisement()),
+      wire::encode_packet(header(46, kAliceA, kBobA), secure_update()),
+      wire::encode_packet(header(46, kBobA, kAliceA), secure_ack()),
+      wire::encode_packet(header(47, kAliceA, kBobA), sealed(9)),
   };
   for (const auto& d : valid) {
     // Every prefix, with the length field left alone and with it made to agree.
@@ -176,6 +230,7 @@ const std::vector<std::string> kReasons{
     "bad_locator_update_length",
     "too_many_locators",
     "truncated_transport",
+    "truncated_secure_message",
     "over_buffer_size",
 };
 
@@ -185,11 +240,60 @@ std::string expert_for(const std::string& expect) {
   return reason == "datagram_too_large" ? "over_buffer_size" : reason;
 }
 
+std::string semicolons(std::string list) {
+  for (auto& c : list)
+    if (c == ',') c = ';';
+  return list;
+}
+
+// The header a secure vector's signature or AEAD covers (its NIDs), else alice -> bob.
+Ilv vector_nid(const test::Vector& v, const char* key, Nid otherwise) {
+  auto it = v.fields.find(key);
+  return Ilv{kA, it == v.fields.end() ? otherwise : *Nid::parse(it->second)};
+}
+
+// Emits a secure vector's datagram; returns the fields tshark must show.
+std::vector<std::string> secure_vector(const Emit& emit, const test::Vector& v, const std::string& layer, bool ok) {
+  const auto src = vector_nid(v, "src_nid", kAlice);
+  const auto dst = vector_nid(v, "dst_nid", kBob);
+  if (layer == "secure_discovery") {
+    emit(kA, kAlice, wire::encode_packet(header(45, kAliceA, kAll), v.bytes));
+    if (!ok) return {};
+    return {"ilnp.disc.flag=" + std::string(v.at("solicitation") == "true" ? "1" : "0"),
+            "ilnp.disc.nid=" + v.at("nid"),
+            "ilnp.disc.loc=" + v.at("loc"),
+            "ilnp.secure.timestamp=" + v.at("timestamp"),
+            "ilnp.secure.public_key=" + v.at("public_key"),
+            "ilnp.disc.hostname=" + v.at("hostname"),
+            "ilnp.secure.signature=" + v.at("signature")};
+  }
+  if (layer == "secure_update") {
+    emit(kA, src.nid, wire::encode_packet(header(46, src, dst), v.bytes));
+    if (!ok) return {};
+    const bool ack = v.at("kind") == "ack";
+    return {"ilnp.lu.flag=" + std::string(ack ? "0" : "1"),
+            "ilnp.lu.sequence=" + v.at("sequence"),
+            "ilnp.lu.locator=" + (ack ? "" : semicolons(v.at("locators"))),
+            "ilnp.lu.acknowledges=" + (ack ? v.at("acknowledges") : ""),
+            "ilnp.secure.public_key=" + v.at("public_key"),
+            "ilnp.secure.signature=" + v.at("signature")};
+  }
+  emit(kA, src.nid, wire::encode_packet(header(47, src, dst), v.bytes));
+  if (!ok) return {};
+  const auto ciphertext = v.bytes.size() - wire::kSealOverhead;
+  std::vector<std::string> expect{"ilnp.seal.epoch=" + v.at("epoch"), "ilnp.seal.counter=" + v.at("counter"),
+                                  "ilnp.seal.ciphertext_length=" + std::to_string(ciphertext)};
+  // Where the vector says what was sealed, the ciphertext must be that long.
+  if (v.fields.count("plaintext") && test::from_hex(v.at("plaintext")).size() != ciphertext)
+    throw std::runtime_error(v.name() + ": ciphertext and plaintext lengths differ");
+  return expect;
+}
+
 // One line per vector: frame, name, then the tshark fields it must show.
 // Values use tshark's -T fields rendering (ilnp.vcf in hex, flags as 0/1).
 void write_vectors(const Emit& emit) {
   std::size_t frame = 0;
-  for (const char* file : {"header.vec", "discovery.vec", "locator_update.vec", "transport.vec"}) {
+  for (const char* file : {"header.vec", "discovery.vec", "locator_update.vec", "transport.vec", "secure.vec"}) {
     for (const auto& v : test::load_vectors(file)) {
       const auto& layer = v.at("layer");
       const bool ok = v.at("expect") == "ok";
@@ -220,16 +324,16 @@ void write_vectors(const Emit& emit) {
         emit(kA, kAlice, wire::encode_packet(header(44, kAliceA, kBobA), v.bytes));
         if (ok) {
           auto locators = v.fields.count("locators") ? v.at("locators") : "";
-          for (auto& c : locators)
-            if (c == ',') c = ';';
           expect = {std::string("ilnp.lu.flag=") + (v.at("kind") == "update" ? "1" : "0"),
-                    "ilnp.lu.locator=" + locators};
+                    "ilnp.lu.locator=" + semicolons(locators)};
         }
       } else if (layer == "transport") {
         emit(kA, kAlice, wire::encode_packet(header(42, kAliceA, kBobA), v.bytes));
         if (ok)
           expect = {"ilnp.tp.src_port=" + v.at("src_port"), "ilnp.tp.dst_port=" + v.at("dst_port"),
                     "ilnp.tp.data=" + v.at("data")};
+      } else if (layer.starts_with("secure_") || layer == "sealed_transport") {
+        expect = secure_vector(emit, v, layer, ok);
       } else {
         continue;
       }

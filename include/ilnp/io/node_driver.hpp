@@ -13,6 +13,7 @@
 #include "ilnp/core/node/node.hpp"
 #include "ilnp/io/hub_link.hpp"
 #include "ilnp/io/multicast_link.hpp"
+#include "ilnp/io/pcap_trace.hpp"
 
 namespace ilnp::io {
 
@@ -32,6 +33,8 @@ class NodeDriver {
   void set_notice_handler(std::function<void(const Event&)> handler) { notices_ = std::move(handler); }
   // Datagrams for ports bound directly on the node (e.g. by the proxy) go here.
   void set_fallback_handler(DeliverHandler handler) { fallback_ = std::move(handler); }
+  // Every datagram received or sent on a link is also recorded here, if set.
+  void set_trace(PcapTrace* trace) { trace_ = trace; }
   // Runs `input` on the node at the current time, then performs its actions.
   template <class Input>
   auto with_node(Input&& input) {
@@ -65,6 +68,7 @@ class NodeDriver {
   std::map<Port, DeliverHandler> handlers_;
   DeliverHandler fallback_;
   std::function<void(const Event&)> notices_;
+  PcapTrace* trace_{nullptr};
 };
 
 }  // namespace ilnp::io

@@ -69,8 +69,13 @@ void Node::join(Locator l) {
 
 bool Node::is_active(Locator l) const { return std::find(active_.begin(), active_.end(), l) != active_.end(); }
 
-void Node::drop(DropReason reason, const wire::Header* header, Locator arrival) {
+void Node::count_drop(DropReason reason, Locator arrival) {
   stats_.count(reason);
+  links_.on(arrival).count_drop(reason);
+}
+
+void Node::drop(DropReason reason, const wire::Header* header, Locator arrival) {
+  count_drop(reason, arrival);
   log_.log(Layer::network, Level::debug, [&] {
     return "dropped datagram on " + arrival.to_string() + " (" + std::string(to_string(reason)) + ")" +
            (header ? " " + describe(*header) : std::string());
@@ -80,6 +85,7 @@ void Node::drop(DropReason reason, const wire::Header* header, Locator arrival) 
 void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
   ++stats_.datagrams_in;
   stats_.bytes_in += datagram.size();
+  links_.on(arrival).count_in(datagram.size());
   auto decoded = wire::decode_header(datagram, config_.buffer_size);
   if (!decoded) return drop(decoded.error(), nullptr, arrival);
   const auto& h = *decoded;
@@ -139,6 +145,7 @@ void Node::forward(const wire::Header& h, Locator arrival, wire::Bytes datagram,
   ++stats_.forwarded;
   ++stats_.datagrams_out;
   stats_.bytes_out += datagram.size();
+  links_.on(*via).count_forwarded(datagram.size());
   log_.log(Layer::network, Level::debug,
            [&] { return "forwarded " + describe(h) + " from " + arrival.to_string() + " to " + via->to_string(); });
   // A view of the input, not a copy: the driver sends it before reusing its buffer.
@@ -152,7 +159,7 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
   if (!message) return drop(message.error(), &h, arrival);
   if (secure()) {
     // Unsigned names are not believed, but legacy nodes behind us still need them.
-    stats_.count(DropReason::unauthenticated);
+    count_drop(DropReason::unauthenticated, arrival);
     return flood(h, arrival, datagram, now);
   }
   learn_name(message->hostname, Ilv{message->locator, message->nid}, arrival, now);
@@ -175,14 +182,15 @@ void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, I
   // Re-send through this node's other links so names cross routers.
   if (!is_active(arrival) || active_.size() < 2) return;
   auto payload = datagram.subspan(wire::kHeaderSize);
-  if (h.hop_limit == 0) return stats_.count(DropReason::hop_limit_exceeded);
-  if (!floods_.first_sighting(h.source.nid.value, payload, now)) return stats_.count(DropReason::duplicate_flood);
+  if (h.hop_limit == 0) return count_drop(DropReason::hop_limit_exceeded, arrival);
+  if (!floods_.first_sighting(h.source.nid.value, payload, now)) return count_drop(DropReason::duplicate_flood, arrival);
   for (auto l : active_) {
     if (l == arrival) continue;
     wire::Buffer copy(datagram.begin(), datagram.end());
     copy[wire::kHopLimitOffset] = static_cast<std::byte>(h.hop_limit - 1);
     ++stats_.datagrams_out;
     stats_.bytes_out += copy.size();
+    links_.on(l).count_out(copy.size());
     actions_.emplace_back(Transmit{l, std::move(copy)});
   }
 }
@@ -247,6 +255,7 @@ void Node::transmit(Locator link, Ilv destination, wire::NextHeader next_header,
   auto bytes = wire::encode_packet(h, payload);
   ++stats_.datagrams_out;
   stats_.bytes_out += bytes.size();
+  links_.on(link).count_out(bytes.size());
   actions_.emplace_back(Transmit{link, std::move(bytes)});
 }
 

@@ -19,6 +19,7 @@
 #include "ilnp/core/mobility/update_sender.hpp"
 #include "ilnp/core/node/action_queue.hpp"
 #include "ilnp/core/node/actions.hpp"
+#include "ilnp/core/node/link_counters.hpp"
 #include "ilnp/core/node/node_config.hpp"
 #include "ilnp/core/node/stats.hpp"
 #include "ilnp/core/rng.hpp"
@@ -71,6 +72,8 @@ class Node {
   [[nodiscard]] std::optional<Action> poll_action();
   [[nodiscard]] Instant next_timeout() const;
   [[nodiscard]] const Stats& stats() const { return stats_; }
+  // The same traffic per locator (sums equal the totals in stats()).
+  [[nodiscard]] const LinkCounters& link_counters() const { return links_; }
 
   [[nodiscard]] const NodeConfig& config() const { return config_; }
   [[nodiscard]] const std::vector<Locator>& active_locators() const { return active_; }
@@ -91,6 +94,8 @@ class Node {
   [[nodiscard]] bool is_active(Locator l) const;
   [[nodiscard]] bool is_linked(Locator l) const { return linked_.contains(l); }
   void drop(DropReason reason, const wire::Header* header, Locator arrival);
+  // Counts a drop of a datagram that arrived on `arrival`, without a log line.
+  void count_drop(DropReason reason, Locator arrival);
   void forward(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_discovery(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_locator_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
@@ -121,6 +126,7 @@ class Node {
   Rng rng_;
   Logger log_;
   Stats stats_;
+  LinkCounters links_;
   std::vector<Locator> active_;  // the current locator set (sending, discovery)
   std::set<Locator> linked_;     // groups joined on the link (active + leaving)
   forwarding::RouteTable routes_;
