@@ -35,8 +35,8 @@ class Experiment final : public Application {
                                       "remote=" + app_.remote_hostname + " wait_time=" + std::to_string(app_.wait_time)});
       rt.subscribe([this](const Event& e) { record_event(e); });
     }
-    host_.start();
     if (app_.progress_interval > 0) report_progress();
+    host_.start();
   }
 
  private:

@@ -8,6 +8,9 @@
 
 namespace ilnp::apps::sim {
 
+// Virtual time wakes the experiment exactly when a datagram is due.
+constexpr std::size_t kOneDatagramPerWakeup = 1;
+
 SimApplication::SimApplication(SimHost& host, std::unique_ptr<AppLogic> app) : h_(host), app_(std::move(app)) {
   const auto& port = h_.config.application.port;
   if (port && !h_.sim.node(h_.index).bind(*port))
@@ -63,7 +66,7 @@ std::unique_ptr<SimApplication> start_heartbeat(SimHost& host) {
 }
 
 std::unique_ptr<SimApplication> start_experiment(SimHost& host) {
-  auto settings = experiment_settings(host.config.application, 1);
+  auto settings = experiment_settings(host.config.application, kOneDatagramPerWakeup);
   // Virtual time never waits, so a zero wait would send forever at one instant.
   if (settings.wait <= Duration{0})
     throw std::runtime_error("application.wait_time must be above 0 in the simulator");

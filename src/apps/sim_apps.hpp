@@ -31,6 +31,8 @@ class SimApplication {
  public:
   // Binds application.port (throws when it is taken) and starts `app` at once.
   SimApplication(SimHost& host, std::unique_ptr<AppLogic> app);
+  SimApplication(const SimApplication&) = delete;  // scheduled calls hold `this`
+  SimApplication& operator=(const SimApplication&) = delete;
   void on_deliver(const Deliver& d);
   // When the process ends: closing lines.
   void finish();
