@@ -1,6 +1,9 @@
 // The prototype's applications, run on a Runtime: heartbeat and experiment.
+// Their logic is sans-I/O (heartbeat_app, experiment_app) and shared with `ilnp sim`.
 #pragma once
 
+#include "experiment_app.hpp"
+#include "heartbeat_app.hpp"
 #include "runtime.hpp"
 
 namespace ilnp::apps {
@@ -19,41 +22,20 @@ struct Application {
 // Stops the runtime when it is done.
 [[nodiscard]] std::unique_ptr<Application> attach_experiment(Runtime& runtime);
 
-// Reports a failed send ("Network Exception: ..." like the prototype) as a
-// warning in the log, once per change of problem rather than per datagram.
-class SendProblemReporter {
- public:
-  // Returns true when the send succeeded; `warn` writes a warning line.
-  template <class Warn>
-  bool report(Warn&& warn, SendStatus status, const std::string& remote) {
-    if (status == SendStatus::sent) {
-      last_.clear();
-      return true;
-    }
-    auto problem = "Network Exception: " + std::string(to_string(status)) + " for '" + remote + "'";
-    if (problem != last_) warn(problem);
-    last_ = std::move(problem);
-    return false;
-  }
-  bool report(Runtime& runtime, SendStatus status, const std::string& remote) {
-    return report([&](const std::string& p) { runtime.log(Layer::application, Level::warn, p); }, status, remote);
-  }
-
- private:
-  std::string last_;
-};
-
-// "[host/loc:nid%via]:port" as the prototype prints endpoints.
-[[nodiscard]] std::string endpoint_text(const std::string& host, Ilv ilv, std::optional<Locator> via, Port port);
-
-// The heartbeat's lines (shared with `ilnp sim`): its message "WALL | HOST",
-// and "WALL [remote...]:port <- [me...]:port MESSAGE" per message sent,
-// "WALL [from...%arrival]:port -> [me...]:port MESSAGE" per message received.
-[[nodiscard]] std::string heartbeat_message(const std::string& wall, const std::string& me);
-[[nodiscard]] std::string heartbeat_sent_line(const std::string& wall, const std::string& remote, Ilv remote_ilv,
-                                              Port remote_port, const std::string& me, Ilv my_ilv, Port my_port,
-                                              const std::string& message);
-[[nodiscard]] std::string heartbeat_received_line(const std::string& wall, const std::string& from, const Deliver& d,
-                                                  const std::string& me);
+// The applications' settings from the configuration (real time and simulator).
+[[nodiscard]] inline ExperimentSettings experiment_settings(const ApplicationConfig& app, std::size_t max_burst) {
+  return {.remote = app.remote_hostname,
+          .receives = app.port.has_value(),
+          .run_time = app.run_time ? std::optional(seconds_f(*app.run_time)) : std::nullopt,
+          .wait = seconds_f(app.wait_time),
+          .print_datagrams = app.print_datagrams,
+          .max_burst = max_burst};
+}
+[[nodiscard]] inline HeartbeatSettings heartbeat_settings(const Config& config) {
+  return {.me = config.node.hostname,
+          .port = config.application.port.value_or(0),
+          .remote = config.application.remote_hostname,
+          .remote_port = config.application.remote_port};
+}
 
 }  // namespace ilnp::apps

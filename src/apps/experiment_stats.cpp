@@ -50,13 +50,12 @@ void write_sequence(std::span<std::byte> data, std::uint64_t sequence) {
   for (std::size_t i = 0; i < 8 && i < data.size(); ++i) data[i] = static_cast<std::byte>(sequence >> (56 - 8 * i));
 }
 
-std::string sent_line(const std::string& wall, const std::string& remote, std::size_t size, std::uint64_t sequence) {
-  return wall + " <- " + remote + " " + std::to_string(size) + " " + std::to_string(sequence);
+std::string sent_line(const std::string& remote, std::size_t size, std::uint64_t sequence) {
+  return "<- " + remote + " " + std::to_string(size) + " " + std::to_string(sequence);
 }
 
-std::string received_line(const std::string& wall, Ilv source, Locator arrival, std::size_t size,
-                          std::uint64_t sequence) {
-  return wall + " -> " + source.to_string() + "%" + arrival.to_string() + " " + std::to_string(size) + " " +
+std::string received_line(Ilv source, Locator arrival, std::size_t size, std::uint64_t sequence) {
+  return "-> " + source.to_string() + "%" + arrival.to_string() + " " + std::to_string(size) + " " +
          std::to_string(sequence);
 }
 

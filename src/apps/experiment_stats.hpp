@@ -1,7 +1,7 @@
 // Receive-side accounting of the throughput experiment: distinct sequence
 // numbers, losses, duplicates and reordering, and the closing JSON line.
-// Pure bookkeeping: no clocks or sockets. Shared by `ilnp experiment` and
-// `ilnp sim`, so both write what experiments/analyze.py reads.
+// Pure bookkeeping: no clocks or sockets. Used by experiment_app, so `ilnp
+// experiment` and `ilnp sim` both write what experiments/analyze.py reads.
 #pragma once
 
 #include <cstdint>
@@ -60,12 +60,10 @@ class ExperimentStats {
 [[nodiscard]] std::uint64_t read_sequence(wire::Bytes data);
 void write_sequence(std::span<std::byte> data, std::uint64_t sequence);
 
-// The per-datagram lines (application.print_datagrams), WALL being the
-// wall-clock text: "WALL <- REMOTE SIZE SEQ" and "WALL -> LOC:NID%ARRIVAL SIZE SEQ".
-[[nodiscard]] std::string sent_line(const std::string& wall, const std::string& remote, std::size_t size,
-                                    std::uint64_t sequence);
-[[nodiscard]] std::string received_line(const std::string& wall, Ilv source, Locator arrival, std::size_t size,
-                                        std::uint64_t sequence);
+// The per-datagram lines (application.print_datagrams) after their wall-clock
+// stamp: "<- REMOTE SIZE SEQ" and "-> LOC:NID%ARRIVAL SIZE SEQ".
+[[nodiscard]] std::string sent_line(const std::string& remote, std::size_t size, std::uint64_t sequence);
+[[nodiscard]] std::string received_line(Ilv source, Locator arrival, std::size_t size, std::uint64_t sequence);
 // The closing lines: "Total bytes: N" and the JSON summary.
 [[nodiscard]] std::vector<std::string> closing_lines(const ExperimentStats& stats, double duration_s);
 

@@ -1,13 +1,14 @@
-// The heartbeat and experiment applications of `ilnp sim`: what heartbeat.cpp
-// and experiment.cpp do on a Runtime, done on a simulated node in virtual
-// time, with the same lines and counters (applications.hpp, experiment_stats).
-// Knows nothing of files or the results folder (sim_run does).
+// The heartbeat and experiment applications of `ilnp sim`: the same logic as
+// `ilnp heartbeat` and `ilnp experiment` (heartbeat_app, experiment_app), on
+// a simulated node in virtual time. Knows nothing of files or the results
+// folder (sim_run does).
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "app_logic.hpp"
 #include "config.hpp"
 #include "ilnp/sim/simulator.hpp"
 
@@ -24,14 +25,27 @@ struct SimHost {
   std::function<void()> stop;  // the node's process ends (idempotent)
 };
 
+// Runs a sans-I/O application (app_logic.hpp) on a simulated node: wakes it
+// with simulator calls and performs its actions in virtual time.
 class SimApplication {
  public:
-  virtual ~SimApplication() = default;
-  virtual void on_deliver(const Deliver& d) = 0;
+  // Binds application.port (throws when it is taken) and starts `app` at once.
+  SimApplication(SimHost& host, std::unique_ptr<AppLogic> app);
+  SimApplication(const SimApplication&) = delete;  // scheduled calls hold `this`
+  SimApplication& operator=(const SimApplication&) = delete;
+  void on_deliver(const Deliver& d);
   // When the process ends: closing lines.
-  virtual void finish() {}
-  // An experiment application that has finished its part (stopped).
-  [[nodiscard]] virtual bool is_experiment() const { return false; }
+  void finish();
+
+ private:
+  void drain();
+  void perform(AppAction& action);
+  void rearm();
+
+  SimHost& h_;
+  std::unique_ptr<AppLogic> app_;
+  Instant scheduled_for_{kNever};
+  std::uint64_t generation_{0};  // a scheduled call counts only while it matches
 };
 
 // Started at once; `host` must outlive the application.
