@@ -59,7 +59,7 @@ part_args() {  # PART: sets args, the options of the part's script
   args=(-n "$RUNS")
   [[ $QUICK == 1 ]] || return 0
   case $1 in
-    forwarding) args+=(-t 1 -r "20000 0" -p 5000) ;;
+    forwarding) args+=(-t 1 -r "10000 0" -p 5000) ;;
     latency) args+=(-c 200) ;;
     endtoend) args+=(-t 1 -r 0 -p 0) ;;
   esac

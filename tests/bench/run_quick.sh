@@ -2,7 +2,9 @@
 # Runs experiments/bench/run.sh --quick on an existing build and checks that
 # it completed and printed every row of its table with a measurement in the
 # "ours" column (the prototype's reference may be n/a: no copy here). Asserts
-# no figure: on a shared machine they mean nothing in a short run.
+# no figure: on a shared machine they mean nothing in a short run. One row may
+# read n/a: CPU at the same lossless rate, when the short sweep's one paced
+# rate lost datagrams with either forwarder (a loaded machine).
 #
 # usage: run_quick.sh BUILD_DIR   (BENCH_PARTS: the parts, default all; 77 = skipped)
 set -euo pipefail
@@ -36,7 +38,8 @@ for part in $parts; do
   IFS='|' read -ra names <<<"${rows[$part]}"
   for name in "${names[@]}"; do
     figure=$(ours_of "$name")
-    if [[ ! $figure =~ ^[0-9] ]]; then
+    [[ $name == "CPU per datagram, same rate" && $figure == n/a ]] && continue
+    if [[ ! $figure =~ ^-?[0-9] ]]; then  # a difference of two p99s can be negative
       echo "FAIL: the row '$name' is missing or has no figure for ours ('$figure')"
       missing=1
     fi
