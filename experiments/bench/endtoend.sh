@@ -63,7 +63,7 @@ if [[ -n $PROTOTYPE ]]; then
 fi
 
 results=$(bench_results endtoend "seconds=$SECONDS_PER_TRIAL" "rates=$RATES" "prototype_rates=$PROTOTYPE_RATES" \
-  "prototype=${PROTOTYPE:-skipped: no copy (ILNP_PROTOTYPE_DIR / ILNP_PROTOTYPE_GIT)}")
+  "prototype=${PROTOTYPE:-prototype skipped: no copy (ILNP_PROTOTYPE_DIR / ILNP_PROTOTYPE_GIT)}")
 
 ctl() { "$ILNP" ctl --socket "$NETNS_DIR/run/$1/ilnp/$2.sock" "${@:3}"; }
 knows() { ctl "$1" "$2" status | grep -q "^  $3 at"; }  # LABEL HOSTNAME PEER

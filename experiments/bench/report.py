@@ -338,7 +338,7 @@ def summary(rows):
                 [ratio(x["router_mb"], y["router_mb"]) for x, y in pairs], "ours < 8", fmt="%.1f")
         else:
             row("  ilnp experiment, received/s", [x["best"] for x in d], [], [],
-                "prototype skipped: %s" % ep.get("prototype", "no copy"))
+                ep.get("prototype") or "prototype skipped: no copy")
             row("  router peak RSS (MB)", [x["router_mb"] for x in d], [], [], "ours < 8", fmt="%.1f")
         out.append("proxy (reference: ilnp experiment directly over the overlay, same run)")
         px_by_run = {x["run"]: x for x in px}

@@ -77,7 +77,11 @@ say() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 targets=("${BENCH_TARGETS[@]}")
 [[ " $PARTS " == *" micro "* ]] && targets+=(ilnp_bench_micro)
-say "building ${targets[*]} in $BUILD (Release)${ILNP_BENCH_NO_BUILD:+: no, prebuilt}"
+if [[ ${ILNP_BENCH_NO_BUILD:-0} == 1 ]]; then
+  say "measuring the binaries in $BUILD as they are (prebuilt)"
+else
+  say "building ${targets[*]} in $BUILD (Release)"
+fi
 bench_build "${targets[@]}"
 export BENCH_BUILD=$BUILD ILNP_BENCH_NO_BUILD=1
 
