@@ -81,6 +81,26 @@ bench_report() {  # PART FILE
   fi
 }
 
+# rotate RUN ITEM...: sets ORDER to the items rotated by RUN, so that each run
+# starts with another one and drift in the machine's load does not always
+# favour the same.
+rotate() {
+  local shift_by=$(($1 % ($# - 1)))
+  shift
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  ORDER=("${@:shift_by+1}" "${@:1:shift_by}")
+}
+
+# stop_forwarder KIND LABEL: ours and the relay must exit with status 0 on
+# SIGTERM; the prototype has no clean exit (killed after 3 s).
+stop_forwarder() {
+  if [[ $1 == prototype ]]; then
+    netns_stop "$2" 3 || true
+  else
+    netns_stop "$2" 5 || fail "$2 ($1) stopped with an error"
+  fi
+}
+
 # CPU time of a process so far (user + system, all threads), in seconds.
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$1/stat"

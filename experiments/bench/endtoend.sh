@@ -150,17 +150,13 @@ start_router() {  # PATH LABEL
 
 read -ra paths <<<"$PATHS"
 for run in $(seq 1 "$RUNS"); do
-  order=("${paths[@]:$((run % ${#paths[@]}))}" "${paths[@]:0:$((run % ${#paths[@]}))}")
-  for path in "${order[@]}"; do
+  rotate "$run" "${paths[@]}"
+  for path in "${ORDER[@]}"; do
     start_router "$path" "router-$path$run"
     "${path}_path" "$run"
     printf '{"path":"%s","run":%d,"router_peak_rss_kb":%d}\n' "$path" "$run" \
       "$(memory_kb "$(pid_of "router-$path$run")" VmHWM)" >>"$results"
-    if [[ $path == prototype ]]; then
-      netns_stop "router-$path$run" 3 || true  # the prototype has no clean exit
-    else
-      netns_stop "router-$path$run" 5 || fail "the router failed in run $run"
-    fi
+    stop_forwarder "$path" "router-$path$run"
   done
 done
 

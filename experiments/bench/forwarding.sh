@@ -104,10 +104,8 @@ trial() {  # KIND RUN RATE PID
 }
 
 for run in $(seq 1 "$RUNS"); do
-  # The order rotates between runs, so that drift in the machine's load
-  # does not always favour the same forwarder.
-  order=("${kinds[@]:$((run % ${#kinds[@]}))}" "${kinds[@]:0:$((run % ${#kinds[@]}))}")
-  for kind in "${order[@]}"; do
+  rotate "$run" "${kinds[@]}"
+  for kind in "${ORDER[@]}"; do
     start_forwarder "$kind" "$kind$run"
     pid=$(pid_of "$kind$run")
     sleep 1  # past the router's start-up discovery
@@ -117,11 +115,7 @@ for run in $(seq 1 "$RUNS"); do
     for rate in $rates; do trial "$kind" "$run" "$rate" "$pid"; done
     printf '{"forwarder":"%s","run":%d,"idle_rss_kb":%d,"peak_rss_kb":%d}\n' "$kind" "$run" "$idle_kb" \
       "$(memory_kb "$pid" VmHWM)" >>"$results"
-    if [[ $kind == prototype ]]; then
-      netns_stop "$kind$run" 3 || true  # the prototype has no clean exit
-    else
-      netns_stop "$kind$run" 5 || fail "$kind stopped with an error in run $run"
-    fi
+    stop_forwarder "$kind" "$kind$run"
   done
 done
 

@@ -56,8 +56,8 @@ start_forwarder() {  # KIND INDEX LABEL: joined to locators INDEX and INDEX+1, i
 }
 
 for run in $(seq 1 "$RUNS"); do
-  order=("${kinds[@]:$((run % ${#kinds[@]}))}" "${kinds[@]:0:$((run % ${#kinds[@]}))}")
-  for kind in "${order[@]}"; do
+  rotate "$run" "${kinds[@]}"
+  for kind in "${ORDER[@]}"; do
     for hops in 0 1 3; do
       labels=()
       for i in $(seq 1 "$hops"); do

@@ -124,7 +124,11 @@ for part in $PARTS; do
     bash "$here/$part.sh" "${args[@]}" >"$work/$part.txt" 2>"$work/$part.log" || failed+=("$part")
   fi
   if [[ " ${failed[*]} " == *" $part "* ]]; then
-    say "$part FAILED after $((SECONDS - t0)) s; the end of its log:"
+    say "$part FAILED after $((SECONDS - t0)) s: $(grep -m 1 '^FAIL' "$work/$part.log" || echo "no FAIL line")"
+    kept=$RESULTS_DIR/bench-$part-failed-$(date -u +%Y%m%dT%H%M%SZ).log
+    mkdir -p "$RESULTS_DIR"
+    cp "$work/$part.log" "$kept"
+    say "its log: $kept; its end:"
     tail -n 40 "$work/$part.log" >&2
   else
     say "$part done in $((SECONDS - t0)) s"
