@@ -111,11 +111,10 @@ def forwarding_detail(rows):
     others = [k for k in kinds if k != "relay"]
     out.append("%-42s" % "median [min-max]" + "".join("%24s" % NAMES[k] for k in kinds) +
                "".join("%20s" % (NAMES[k] + "/relay") for k in others))
-    ref = median(r["ref"] for r in per_run.get("ours", []))
     for key, name, fmt in (("max", "max forwarding rate (datagrams/s)", "%.0f"),
                            ("lossless", "lossless rate, loss < 0.1% (sent/s)", "%.0f"),
                            ("cpu_sat", "CPU per datagram at saturation (us)", "%.2f"),
-                           ("cpu_ref", "CPU per datagram at %.0fk/s (us)" % (ref / 1000), "%.2f"),
+                           ("cpu_ref", "CPU per datagram, same rate, lossless", "%.2f"),
                            ("idle", "RSS idle (MB)", "%.1f"),
                            ("peak", "RSS peak at full rate (MB)", "%.1f")):
         out.append("%-42s" % name + "".join("%24s" % cell([r[key] for r in per_run[k]], fmt) for k in kinds) +
@@ -338,7 +337,8 @@ def summary(rows):
                 [ratio(x["router_mb"], y["router_mb"]) for x, y in pairs], "ours < 8", fmt="%.1f")
         else:
             row("  ilnp experiment, received/s", [x["best"] for x in d], [], [],
-                ep.get("prototype") or "prototype skipped: no copy")
+                ep.get("prototype") if ep.get("prototype", "").startswith("prototype skipped") else
+                "no figures for the prototype")
             row("  router peak RSS (MB)", [x["router_mb"] for x in d], [], [], "ours < 8", fmt="%.1f")
         out.append("proxy (reference: ilnp experiment directly over the overlay, same run)")
         px_by_run = {x["run"]: x for x in px}
