@@ -93,7 +93,7 @@ def forwarding_runs(rows):
                 if all(any(t["rate"] == r and t["loss"] < LOSSLESS for t in s[k]) for k in kinds if k != "prototype")]
         for k in kinds:
             top = max(s[k], key=lambda t: t["rx_rate"])
-            at = next((t for t in s[k] if both and t["rate"] == both[-1]), None)
+            at = next((t for t in s[k] if both and t["rate"] == both[-1] and k != "prototype"), None)
             m = next((x for x in memory if x["forwarder"] == k and x["run"] == run), None)
             per_run[k].append({"max": top["rx_rate"], "lossless": lossless(s[k]), "cpu_sat": top["cpu_us"],
                                "cpu_ref": at["cpu_us"] if at else float("nan"), "ref": both[-1] if both else 0,
@@ -284,7 +284,7 @@ def summary(rows):
     out.append(fmt_row % ("", "ours", "reference", "ours/reference", "target"))
 
     def row(name, ours, ref, ratios, target, fmt="%.0f", ratio_fmt="%.2f"):
-        out.append(fmt_row % (name, cell(ours, fmt), cell(ref, fmt), cell(ratios, ratio_fmt), target))
+        out.append((fmt_row % (name, cell(ours, fmt), cell(ref, fmt), cell(ratios, ratio_fmt), target)).rstrip())
 
     def missing(name, why):
         out.append(fmt_row % (name, "n/a", "n/a", "n/a", why))
