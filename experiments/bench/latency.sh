@@ -34,7 +34,7 @@ bench_setup
 
 PING_NID=ffff:0:1:1 PONG_NID=ffff:0:1:2
 FIX="$ILNP_FIXTURES_DIR/prototype-configs/experiment_1"
-results=$(bench_results latency jsonl)
+results=$(bench_results latency "count=$COUNT" "interval_us=$INTERVAL_US" "size=$SIZE")
 netns_setup ping r1 r2 r3 pong
 kinds=(relay ours)
 [[ -n ${ILNP_BASELINE:-} ]] && kinds+=(before)
@@ -56,8 +56,8 @@ start_forwarder() {  # KIND INDEX LABEL: joined to locators INDEX and INDEX+1, i
 }
 
 for run in $(seq 1 "$RUNS"); do
-  order=("${kinds[@]:$((run % ${#kinds[@]}))}" "${kinds[@]:0:$((run % ${#kinds[@]}))}")
-  for kind in "${order[@]}"; do
+  rotate "$run" "${kinds[@]}"
+  for kind in "${ORDER[@]}"; do
     for hops in 0 1 3; do
       labels=()
       for i in $(seq 1 "$hops"); do
@@ -77,27 +77,4 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-python3 - "$results" "$COUNT" "$INTERVAL_US" "$SIZE" "$(bench_machine)" <<'EOF' | tee "${results%.jsonl}.txt"
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-kinds = [k for k in ("relay", "ours", "before") if any(r["forwarder"] == k for r in rows)]
-names = {"relay": "C relay", "ours": "ours", "before": "ours before"}
-def values(kind, hops, key):
-    return [r["ping"]["rtt_us"][key] / 2 for r in rows if r["forwarder"] == kind and r["hops"] == hops]
-def cell(v):
-    return "%.1f [%.1f-%.1f]" % (statistics.median(v), min(v), max(v))
-print("ping-pong, %s pings of %s bytes, %s us apart; one-way = RTT/2 in us, medians of %d runs [min-max]; %s" % (
-    sys.argv[2], sys.argv[4], sys.argv[3], len({r["run"] for r in rows}), sys.argv[5]))
-print("%-12s %5s %22s %22s %12s %12s %6s" % ("forwarder", "hops", "one-way median", "one-way p99",
-                                              "hop median", "hop p99", "lost"))
-for k in kinds:
-    for hops in (0, 1, 3):
-        med, p99 = values(k, hops, "median"), values(k, hops, "p99")
-        lost = sum(r["ping"]["lost"] for r in rows if r["forwarder"] == k and r["hops"] == hops)
-        per_hop = ["", ""]
-        if hops:
-            per_hop = ["%.1f" % ((statistics.median(v) - statistics.median(values(k, 0, key))) / hops)
-                       for v, key in ((med, "median"), (p99, "p99"))]
-        print("%-12s %5d %22s %22s %12s %12s %6d" % (names[k], hops, cell(med), cell(p99), *per_hop, lost))
-EOF
-log "results in $results and ${results%.jsonl}.txt"
+bench_report latency "$results"
