@@ -3,18 +3,10 @@
 // deadline moved.
 #include "ilnp/io/node_driver.hpp"
 
+#include "ilnp/core/overloaded.hpp"
 #include "ilnp/io/clock.hpp"
 
 namespace ilnp::io {
-
-namespace {
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-}  // namespace
 
 NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger, HubLink* hub)
     : io_(io), node_(node), link_(link), hub_(hub), log_(std::move(logger)), timer_(io) {}

@@ -8,6 +8,7 @@
 #   usage: hub_stream.sh ILNP_BINARY
 set -euo pipefail
 ilnp=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
 bytes=${STREAM_BYTES:-20000000}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ilnp-hub-stream.XXXXXX")
 pids=()
@@ -46,47 +47,15 @@ for _ in $(seq 100); do
 done
 ctl alice status | grep -q '^  bob at' || fail "alice did not discover bob through the hub"
 
-python3 - "$serve_port" >"$dir/sink.out" 2>&1 <<'PY' &
-import hashlib, socket, sys
-srv = socket.socket()
-srv.bind(("127.0.0.1", int(sys.argv[1])))
-srv.listen(1)
-print("listening", flush=True)
-c, _ = srv.accept()
-h, n = hashlib.sha256(), 0
-while b := c.recv(1 << 16):
-    h.update(b)
-    n += len(b)
-c.sendall(f"{n} {h.hexdigest()}\n".encode())
-c.close()
-PY
+python3 "$here/tcp_hash.py" sink "$serve_port" >"$dir/sink.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q listening "$dir/sink.out" && break; sleep 0.1; done
 grep -q listening "$dir/sink.out" || fail "the TCP sink did not start"
 ctl bob stream serve files "127.0.0.1:$serve_port" >/dev/null || fail "stream serve"
 ctl alice stream listen "$listen_port" bob files >/dev/null || fail "stream listen"
-result=$(python3 - "$listen_port" "$bytes" <<'PY'
-import hashlib, random, socket, sys, time
-port, total = int(sys.argv[1]), int(sys.argv[2])
-rnd, h, sent = random.Random(7), hashlib.sha256(), 0
-s = socket.create_connection(("127.0.0.1", port))
-t0 = time.monotonic()
-while sent < total:
-    b = rnd.randbytes(min(1 << 20, total - sent))
-    s.sendall(b)
-    h.update(b)
-    sent += len(b)
-s.shutdown(socket.SHUT_WR)
-reply = b""
-while b := s.recv(4096):
-    reply += b
-seconds = time.monotonic() - t0
-ok = reply.decode().split() == [str(total), h.hexdigest()]
-print(f"{'ok' if ok else 'MISMATCH'} {sent} bytes in {seconds:.2f} s ({sent / seconds / 1e6:.1f} MB/s), reply {reply.decode().strip()!r}")
-PY
-) || fail "the transfer failed"
+result=$(python3 "$here/tcp_hash.py" source "$listen_port" "$bytes") || fail "the transfer failed: $result"
 echo "$result"
-[[ $result == ok* ]] || fail "the server's count or hash differs: $result"
+[[ $result == *'"ok": true'* ]] || fail "the server's count or hash differs: $result"
 kill -INT "${pids[0]}"
 sleep 0.3
 echo "hub: $(grep -o 'stopping: .*' "$dir/hub.err" | tail -n 1)"

@@ -56,57 +56,8 @@ if answer=$(ctl alice stream list 2>&1); [[ $answer == *"unknown request"* ]]; t
   skip "this ilnp has no stream gateway (built without usrsctp?)"
 fi
 
-# ---- the programs at both ends
-cat >"$NETNS_DIR/sink.py" <<'PY'
-# TCP server: per connection, hash everything until EOF, answer "BYTES SHA256".
-import hashlib, socket, sys, threading
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", int(sys.argv[1])))
-srv.listen(8)
-print("listening", flush=True)
-def handle(c):
-    h, n = hashlib.sha256(), 0
-    while True:
-        b = c.recv(1 << 16)
-        if not b:
-            break
-        h.update(b)
-        n += len(b)
-    print("received", n, h.hexdigest(), flush=True)
-    c.sendall(f"{n} {h.hexdigest()}\n".encode())
-    c.close()
-while True:
-    conn, _ = srv.accept()
-    threading.Thread(target=handle, args=(conn,), daemon=True).start()
-PY
-cat >"$NETNS_DIR/source.py" <<'PY'
-# TCP client: send BYTES pseudo-random bytes, half-close, read the answer.
-import hashlib, json, random, socket, sys, time
-port, total = int(sys.argv[1]), int(sys.argv[2])
-rnd, h, sent = random.Random(42), hashlib.sha256(), 0
-s = socket.create_connection(("127.0.0.1", port))
-t0 = time.monotonic()
-while sent < total:
-    b = rnd.randbytes(min(1 << 20, total - sent))
-    s.sendall(b)
-    h.update(b)
-    sent += len(b)
-s.shutdown(socket.SHUT_WR)
-reply = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    reply += b
-seconds = time.monotonic() - t0
-ok = reply.decode().split() == [str(total), h.hexdigest()]
-print(json.dumps({"bytes": sent, "sha256": h.hexdigest(), "reply": reply.decode().strip(), "seconds": round(seconds, 3),
-                  "MBps": round(sent / seconds / 1e6, 2), "ok": ok}), flush=True)
-sys.exit(0 if ok else 1)
-PY
-
-netns_start bob sink -- python3 "$NETNS_DIR/sink.py" 7000
+# ---- the programs at both ends: tcp_hash.py sink / source
+netns_start bob sink -- python3 "$NETNS_LIB_DIR/tcp_hash.py" sink 7000
 wait_for 5 "the TCP server on bob listens" has_line "$(out_of sink)" listening || fail "no TCP server"
 out=$(ctl bob stream serve files 127.0.0.1:7000) || fail "stream serve: $out"
 out=$(ctl alice stream listen 6000 bob files) || fail "stream listen: $out"
@@ -124,7 +75,7 @@ timeouts() { ctl "$1" stream list --json | json counters sctp_data_timeouts; }
 
 # ---- 1: 50 MB on a still path
 r0=$(retransmissions alice) o0=$(timeouts alice)
-netns_start alice source1 -- python3 "$NETNS_DIR/source.py" 6000 "$BYTES"
+netns_start alice source1 -- python3 "$NETNS_LIB_DIR/tcp_hash.py" source 6000 "$BYTES"
 netns_wait_exit source1 "$limit" || fail "transfer 1 failed: $(cat "$(out_of source1)")"
 r1=$(retransmissions alice) o1=$(timeouts alice)
 t1=$(cat "$(out_of source1)")
@@ -132,7 +83,7 @@ log "transfer 1: $t1, SCTP retransmissions $((r1 - r0)), T3 timeouts $((o1 - o0)
 check "transfer 1 arrived whole (server: $(tail -n 1 "$(out_of sink)"))" grep -q '"ok": true' <<<"$t1"
 
 # ---- 2: 50 MB while alice moves from 0:0:0:a to 0:0:0:c
-netns_start alice source2 -- python3 "$NETNS_DIR/source.py" 6000 "$BYTES"
+netns_start alice source2 -- python3 "$NETNS_LIB_DIR/tcp_hash.py" source 6000 "$BYTES"
 bytes_out() { ctl alice stream list --json | python3 -c 'import json,sys; print(sum(s["bytes_out"] for s in json.load(sys.stdin)["streams"]))'; }
 wait_for 20 "transfer 2 is under way" bash -c "$(declare -f ctl bytes_out); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR'; (( \$(bytes_out) > $BYTES / 5 ))" ||
   fail "transfer 2 does not progress: $(ctl alice stream list)"
@@ -200,7 +151,7 @@ print(sum(s["bytes_in"] for s in json.load(sys.stdin)["streams"] if s["service"]
 log "slow stream after 3 s: alice read $slow_out bytes from TCP, bob wrote $slow_in to TCP"
 check "the sender reads at most a window (512 kB) ahead of the slow consumer" \
   test "$slow_out" -le $((slow_in + 512 * 1024)) -a "$slow_out" -lt 50000000
-netns_start alice small -- python3 "$NETNS_DIR/source.py" 6000 100000
+netns_start alice small -- python3 "$NETNS_LIB_DIR/tcp_hash.py" source 6000 100000
 netns_wait_exit small 5 || fail "a small transfer waited behind the slow stream: $(cat "$(out_of small)")"
 check "another stream to bob is not held up by the slow one" grep -q '"ok": true' "$(out_of small)"
 netns_stop slowsource 1 || true

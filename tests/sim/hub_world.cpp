@@ -4,16 +4,11 @@
 
 #include <algorithm>
 
+#include "ilnp/core/overloaded.hpp"
+
 namespace ilnp::test {
 
 namespace {
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
 hub::Endpoint host_endpoint(std::size_t index, std::uint16_t port) {
   hub::Endpoint e;
   e.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(index + 1)};
