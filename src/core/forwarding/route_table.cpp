@@ -1,23 +1,34 @@
-// Backwards learning with TTLs. A route the node is sending along does not
-// lapse at ttl (the prototype's one-way-flow outage); it is kept while a
-// refresh is solicited, up to keep_alive_limit.
+// Backwards learning with TTLs, preferring the way with the most hops left.
+// A route the node is sending along does not lapse at ttl (the prototype's
+// one-way-flow outage); it is kept while a refresh is solicited, up to
+// keep_alive_limit.
 #include "ilnp/core/forwarding/route_table.hpp"
 
 #include <algorithm>
 
 namespace ilnp::forwarding {
 
-bool RouteTable::learn(Locator destination, Locator via, Instant now) {
+bool RouteTable::learn(Locator destination, Locator via, Instant now, std::uint8_t hop_limit) {
   auto it = routes_.find(destination);
   if (it == routes_.end()) {
     if (routes_.size() >= kMaxRoutes) evict_oldest();
-    routes_.emplace(destination, Route{destination, via, now, Instant{}});
+    routes_.emplace(destination, Route{destination, via, now, Instant{}, hop_limit, now});
     next_deadline_ = std::min(next_deadline_, now + ttl_);
     return true;
   }
-  bool changed = it->second.via != via;
-  it->second.via = via;
-  it->second.learned = now;
+  auto& r = it->second;
+  // Latest-wins would follow whichever copy went furthest round a loop; an
+  // equally short way does not displace the current one either (stability).
+  bool longer = hop_limit < r.hops_left || (hop_limit == r.hops_left && r.via != via);
+  if (longer && now - r.best_at < kShorterWayHold) {
+    if (r.via == via) r.learned = now;  // still reachable this way
+    return false;
+  }
+  bool changed = r.via != via;
+  r.via = via;
+  r.learned = now;
+  r.hops_left = hop_limit;
+  r.best_at = now;
   return changed;
 }
 

@@ -125,7 +125,8 @@ class Node {
   std::set<Locator> linked_;     // groups joined on the link (active + leaving)
   forwarding::RouteTable routes_;
   forwarding::DuplicateFilter floods_;
-  forwarding::DuplicateFilter handoff_copies_;
+  forwarding::DuplicateFilter forwarded_;
+  forwarding::DuplicateFilter delivered_copies_;
   discovery::NameCache names_;
   discovery::SolicitSchedule solicit_;
   mobility::Correspondents correspondents_;
