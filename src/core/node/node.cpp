@@ -174,7 +174,7 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
     solicit_.heard_solicitation(now);
     for (auto l : active_) send_discovery(l, false, now);
   }
-  flood(h, arrival, datagram, now);
+  flood(h, arrival, datagram, now, message->solicitation ? FloodKind::solicitation : FloodKind::advertisement);
 }
 
 void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
@@ -185,12 +185,18 @@ void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Ins
              [&] { return "learned name " + hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
 }
 
-void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {
+void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now, FloodKind kind) {
   // Re-send through this node's other links so names cross routers.
   if (!is_active(arrival) || active_.size() < 2) return;
   auto payload = datagram.subspan(wire::kHeaderSize);
   if (h.hop_limit == 0) return stats_.count(DropReason::hop_limit_exceeded);
-  if (!floods_.first_sighting(forwarding::message_digest(h.source.nid.value, payload), now)) return stats_.count(DropReason::duplicate_flood);
+  auto key = forwarding::message_digest(h.source.nid.value, payload);
+  // A legacy advertisement has no sequence number: the answer to a
+  // solicitation repeats the bytes of its sender's last advertisement. It is
+  // news once a solicitation passed since (someone new is listening).
+  if (kind == FloodKind::advertisement) key = forwarding::digest(solicitations_flooded_, std::as_bytes(std::span(&key, 1)));
+  if (!floods_.first_sighting(key, now)) return stats_.count(DropReason::duplicate_flood);
+  if (kind == FloodKind::solicitation) ++solicitations_flooded_;
   for (auto l : active_) {
     if (l == arrival) continue;
     wire::Buffer copy(datagram.begin(), datagram.end());
