@@ -10,13 +10,15 @@ namespace {
 constexpr Locator A{0xa}, B{0xb};
 constexpr Nid kRouter{0xffff00000000000dULL}, kAlice{0xffff00000000000aULL}, kBob{0xffff00000000000bULL};
 
-wire::Buffer transport(Ilv from, Ilv to, std::uint8_t hop_limit = 3) {
+// `text` tells datagrams apart (a router forwards identical copies once);
+// every text here has 6 bytes, so every datagram has the same size.
+wire::Buffer transport(Ilv from, Ilv to, std::uint8_t hop_limit = 3, std::string_view text = "hello!") {
   wire::Header h;
   h.source = from;
   h.destination = to;
   h.next_header = static_cast<std::uint8_t>(wire::NextHeader::transport);
   h.hop_limit = hop_limit;
-  return wire::encode_packet(h, wire::encode_transport(1, 2, wire::as_bytes("hello")));
+  return wire::encode_packet(h, wire::encode_transport(1, 2, wire::as_bytes(text)));
 }
 
 const LinkTraffic* traffic_on(const Node& n, Locator l) {
@@ -37,7 +39,8 @@ TEST(LinkCounters, ARoutersTrafficIsCountedOnTheLocatorsItCrosses) {
   router.handle_timeout(now);  // solicitations, one per locator
   constexpr int kThrough = 7;
   const auto datagram = transport(Ilv{A, kAlice}, Ilv{B, kBob});
-  for (int i = 0; i < kThrough; ++i) router.handle_datagram(now, A, datagram);
+  for (int i = 0; i < kThrough; ++i)
+    router.handle_datagram(now, A, transport(Ilv{A, kAlice}, Ilv{B, kBob}, 3, "hello" + std::to_string(i)));
   router.handle_datagram(now, B, transport(Ilv{B, kBob}, Ilv{B, kAlice}));     // same link: dropped on B
   router.handle_datagram(now, A, transport(Ilv{A, kAlice}, Ilv{B, kBob}, 0));  // hop limit 0: dropped on A
   while (router.poll_action()) {

@@ -46,6 +46,7 @@ enum class DropReason : std::size_t {
   duplicate_flood,
   handoff_duplicate,
   unknown_host,
+  duplicate_forward,
   payload_too_large,
   count_,
 };
@@ -62,7 +63,8 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
       "unauthenticated",    "no_peer_key",             "decrypt_failed",     "replayed_datagram",
       "own_packet",
       "not_joined",         "no_route",                "hop_limit_exceeded", "same_link",
-      "port_unbound",       "duplicate_flood",         "handoff_duplicate",  "unknown_host",       "payload_too_large",
+      "port_unbound",       "duplicate_flood",         "handoff_duplicate",  "unknown_host",       "duplicate_forward",
+      "payload_too_large",
   };
   return names[static_cast<std::size_t>(r)];
 }

@@ -1,23 +1,50 @@
-// Backwards learning with TTLs. A route the node is sending along does not
-// lapse at ttl (the prototype's one-way-flow outage); it is kept while a
-// refresh is solicited, up to keep_alive_limit.
+// Backwards learning with TTLs, preferring the way with the most hops left.
+// A route the node is sending along does not lapse at ttl (the prototype's
+// one-way-flow outage); it is kept while a refresh is solicited, up to
+// keep_alive_limit.
 #include "ilnp/core/forwarding/route_table.hpp"
 
 #include <algorithm>
 
 namespace ilnp::forwarding {
 
-bool RouteTable::learn(Locator destination, Locator via, Instant now) {
+bool RouteTable::learn(Locator destination, Locator via, Instant now, std::uint8_t hop_limit) {
   auto it = routes_.find(destination);
   if (it == routes_.end()) {
     if (routes_.size() >= kMaxRoutes) evict_oldest();
-    routes_.emplace(destination, Route{destination, via, now, Instant{}});
+    Route r;
+    r.destination = destination;
+    r.via = via;
+    r.learned = r.best_at = now;
+    r.hops_left = hop_limit;
+    routes_.emplace(destination, r);
     next_deadline_ = std::min(next_deadline_, now + ttl_);
     return true;
   }
-  bool changed = it->second.via != via;
-  it->second.via = via;
-  it->second.learned = now;
+  auto& r = it->second;
+  // Latest-wins would follow whichever copy went furthest round a loop; an
+  // equally short way does not displace the current one either (stability).
+  bool longer = hop_limit < r.hops_left || (hop_limit == r.hops_left && r.via != via);
+  if (longer && now - r.best_at < kShorterWayHold) {
+    if (r.via == via) {
+      r.learned = now;  // still reachable this way
+    } else {
+      r.alternate = via;
+      r.alternate_learned = now;
+      r.alternate_hops_left = hop_limit;
+    }
+    return false;
+  }
+  if (r.via != via) {  // the way given up stays the alternate
+    r.alternate = r.via;
+    r.alternate_learned = r.learned;
+    r.alternate_hops_left = r.hops_left;
+  }
+  bool changed = r.via != via;
+  r.via = via;
+  r.learned = now;
+  r.hops_left = hop_limit;
+  r.best_at = now;
   return changed;
 }
 
@@ -32,6 +59,14 @@ std::optional<Locator> RouteTable::lookup(Locator destination, Instant now) {
 }
 
 std::size_t RouteTable::forget_via(Locator via) {
+  for (auto& [destination, r] : routes_) {
+    if (r.alternate == via) r.alternate.reset();
+    if (r.via != via || !r.alternate) continue;
+    r.via = *r.alternate;
+    r.learned = r.best_at = r.alternate_learned;  // lookup and expiry judge its age
+    r.hops_left = r.alternate_hops_left;
+    r.alternate.reset();
+  }
   return std::erase_if(routes_, [via](const auto& entry) { return entry.second.via == via; });
 }
 

@@ -10,9 +10,18 @@ namespace ilnp {
 namespace {
 constexpr Duration kAskInterval = std::chrono::seconds(1);
 constexpr Duration kFloodWindow = std::chrono::seconds(2);
-// Both copies of a datagram in a handoff arrive within a few link delays;
-// SCTP's retransmissions (RTO >= 1 s) are never mistaken for copies.
-constexpr Duration kHandoffCopyWindow = std::chrono::milliseconds(500);
+// Copies of one datagram (forwarded, or delivered): in a soft handoff one
+// comes directly and one through a router; round a loop of routers they come
+// back. Either way within a few link delays and with fewer hops left, so
+// SCTP's retransmissions (RTO >= 1 s) are never mistaken for copies. Copies
+// along equally short paths (two routers onto one link) come within a few ms
+// of each other; a datagram its sender repeats byte for byte after that is
+// news (proto/README.md, section 8).
+constexpr Duration kCopyWindow = std::chrono::milliseconds(500);
+constexpr Duration kSameLengthCopyWindow = std::chrono::milliseconds(10);
+// Table sizes: discovery and deliveries are slow; forwarding may be fast.
+constexpr std::size_t kFloodDigests = 1024;
+constexpr std::size_t kForwardDigests = 4096;
 
 std::string describe(const wire::Header& h) {
   return "from " + h.source.to_string() + " to " + h.destination.to_string() +
@@ -37,8 +46,9 @@ Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger, std::option
       rng_(rng_seed),
       log_(std::move(logger)),
       routes_(config_.backwards_learning_ttl, 3 * config_.backwards_learning_ttl),
-      floods_(kFloodWindow),
-      handoff_copies_(kHandoffCopyWindow),
+      floods_(kFloodWindow, kFloodWindow, kFloodDigests),
+      forwarded_(kCopyWindow, kSameLengthCopyWindow, kForwardDigests),
+      delivered_copies_(kCopyWindow, kSameLengthCopyWindow, kFloodDigests),
       names_(3 * config_.discovery_wait_time),
       solicit_(config_.discovery_wait_time),
       correspondents_(config_.active_session_ttl),
@@ -102,7 +112,7 @@ void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
     return drop(DropReason::not_joined, &h, arrival);
 
   if (active_link && !is_active(h.source.locator) && h.source.locator != kAllNodes) {
-    if (routes_.learn(h.source.locator, arrival, now))
+    if (routes_.learn(h.source.locator, arrival, now, h.hop_limit))
       log_.log(Layer::network, Level::info, [&] {
         return "learned route to " + h.source.locator.to_string() + " via " + arrival.to_string();
       });
@@ -142,6 +152,10 @@ void Node::forward(const wire::Header& h, Locator arrival, wire::Bytes datagram,
   if (!via || !is_active(*via)) return drop(DropReason::no_route, &h, arrival);
   if (*via == arrival) return drop(DropReason::same_link, &h, arrival);
   if (h.hop_limit == 0) return drop(DropReason::hop_limit_exceeded, &h, arrival);
+  // With loops of routers a datagram comes back, or reaches us through
+  // several routers sharing a link: send it on once.
+  if (!forwarded_.first_sighting(forwarding::datagram_digest(datagram), now, h.hop_limit))
+    return drop(DropReason::duplicate_forward, &h, arrival);
   ++stats_.forwarded;
   ++stats_.datagrams_out;
   stats_.bytes_out += datagram.size();
@@ -167,7 +181,7 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
     solicit_.heard_solicitation(now);
     for (auto l : active_) send_discovery(l, false, now);
   }
-  flood(h, arrival, datagram, now);
+  flood(h, arrival, datagram, now, message->solicitation ? FloodKind::solicitation : FloodKind::advertisement);
 }
 
 void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
@@ -178,12 +192,18 @@ void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Ins
              [&] { return "learned name " + hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
 }
 
-void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now) {
+void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now, FloodKind kind) {
   // Re-send through this node's other links so names cross routers.
   if (!is_active(arrival) || active_.size() < 2) return;
   auto payload = datagram.subspan(wire::kHeaderSize);
   if (h.hop_limit == 0) return count_drop(DropReason::hop_limit_exceeded, arrival);
-  if (!floods_.first_sighting(h.source.nid.value, payload, now)) return count_drop(DropReason::duplicate_flood, arrival);
+  auto key = forwarding::message_digest(h.source.nid.value, payload);
+  // A legacy advertisement has no sequence number: the answer to a
+  // solicitation repeats the bytes of its sender's last advertisement. It is
+  // news once a solicitation passed since (someone new is listening).
+  if (kind == FloodKind::advertisement) key = forwarding::digest(solicitations_flooded_, std::as_bytes(std::span(&key, 1)));
+  if (!floods_.first_sighting(key, now)) return count_drop(DropReason::duplicate_flood, arrival);
+  if (kind == FloodKind::solicitation) ++solicitations_flooded_;
   for (auto l : active_) {
     if (l == arrival) continue;
     wire::Buffer copy(datagram.begin(), datagram.end());
@@ -229,9 +249,9 @@ void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes
   // With encryption on, a peer whose key we know speaks sealed datagrams only:
   // clear ones claiming its NID are forgeries.
   if (sealed_ && peer_keys_.key_of(h.source.nid)) return drop(DropReason::unauthenticated, &h, arrival);
-  // With several links, one datagram can reach us twice (directly and through
-  // a router): deliver the first copy only.
-  if (linked_.size() > 1 && !handoff_copies_.first_sighting(h.source.nid.value, payload, now))
+  // One datagram can reach us twice: directly and through a router in a soft
+  // handoff, or from two routers onto our link where routers form loops.
+  if (!delivered_copies_.first_sighting(forwarding::delivery_digest(h.source.nid.value, payload), now, h.hop_limit))
     return drop(DropReason::handoff_duplicate, &h, arrival);
   deliver_segment(h, arrival, payload, now);
 }

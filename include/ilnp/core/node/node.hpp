@@ -101,7 +101,10 @@ class Node {
   void receive_locator_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void receive_transport(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void deliver_segment(const wire::Header& header, Locator arrival, wire::Bytes segment, Instant now);
-  void flood(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
+  // Legacy discovery floods say which they carry (section 8, rule 6).
+  enum class FloodKind { solicitation, advertisement, other };
+  void flood(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now,
+             FloodKind kind = FloodKind::other);
   // Secure mode (node_secure.cpp).
   void receive_secure_discovery(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_secure_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
@@ -131,7 +134,9 @@ class Node {
   std::set<Locator> linked_;     // groups joined on the link (active + leaving)
   forwarding::RouteTable routes_;
   forwarding::DuplicateFilter floods_;
-  forwarding::DuplicateFilter handoff_copies_;
+  forwarding::DuplicateFilter forwarded_;
+  forwarding::DuplicateFilter delivered_copies_;
+  std::uint64_t solicitations_flooded_{0};
   discovery::NameCache names_;
   discovery::SolicitSchedule solicit_;
   mobility::Correspondents correspondents_;
