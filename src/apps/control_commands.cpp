@@ -44,6 +44,17 @@ std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt) {
   };
   for (std::size_t i = 0; i < kDropReasonCount; ++i)
     out.emplace_back("drop_" + std::string(to_string(static_cast<DropReason>(i))), s.drops[i]);
+  if (const auto* hub = rt.driver().hub_link()) {
+    const auto& h = hub->stats();
+    const auto& m = hub->member_counters();
+    out.insert(out.end(), {{"hub_received", h.received},
+                           {"hub_sent", h.sent},
+                           {"hub_send_errors", h.send_errors},
+                           {"hub_registrations_sent", m.registrations_sent},
+                           {"hub_registrations_accepted", m.accepted},
+                           {"hub_registrations_refused", m.refused},
+                           {"hub_unknown_sender_notices", m.notices}});
+  }
   return out;
 }
 

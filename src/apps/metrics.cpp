@@ -76,6 +76,27 @@ void write_link_metrics(Writer& w, const LinkCounters& links) {
         w.sample("ilnp_link_drops_total", t.drops[r], label(l, "reason", to_string(static_cast<DropReason>(r))));
   });
 }
+
+// Only on a node with hub-backed locators.
+void write_hub_metrics(Writer& w, const io::HubLink& hub) {
+  const auto& l = hub.stats();
+  const auto& m = hub.member_counters();
+  w.metric("ilnp_hub_datagrams_total", "counter", "Overlay datagrams through relay hubs.");
+  w.sample("ilnp_hub_datagrams_total", l.received, "direction=\"in\"");
+  w.sample("ilnp_hub_datagrams_total", l.sent, "direction=\"out\"");
+  w.metric("ilnp_hub_send_errors_total", "counter", "Sends to a hub the socket refused.");
+  w.sample("ilnp_hub_send_errors_total", l.send_errors);
+  w.metric("ilnp_hub_registrations_total", "counter",
+           "Registrations with hubs: sent, and the hubs' answers (accepted, refused).");
+  w.sample("ilnp_hub_registrations_total", m.registrations_sent, "result=\"sent\"");
+  w.sample("ilnp_hub_registrations_total", m.accepted, "result=\"accepted\"");
+  w.sample("ilnp_hub_registrations_total", m.refused, "result=\"refused\"");
+  w.metric("ilnp_hub_unknown_sender_notices_total", "counter",
+           "Hub notices that it did not know this node (a NAT rebinding or an expired membership).");
+  w.sample("ilnp_hub_unknown_sender_notices_total", m.notices);
+  w.metric("ilnp_hub_ignored_control_total", "counter", "Hub control frames malformed or not for our locators.");
+  w.sample("ilnp_hub_ignored_control_total", m.ignored_control);
+}
 }  // namespace
 
 Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
@@ -167,6 +188,7 @@ std::string Metrics::text() const {
     w.sample("ilnp_trace_dropped_total", t.dropped_busy, "reason=\"busy\"");
     w.sample("ilnp_trace_dropped_total", t.dropped_cap, "reason=\"size_cap\"");
   }
+  if (const auto* hub = rt_.driver().hub_link()) write_hub_metrics(w, *hub);
   const auto& p = proxy_.proxy().stats();
   w.metric("ilnp_proxy_datagrams_total", "counter", "Datagrams through the local UDP proxy.");
   w.sample("ilnp_proxy_datagrams_total", p.sent, "direction=\"out\"");

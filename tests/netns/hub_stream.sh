@@ -56,6 +56,16 @@ ctl alice stream listen "$listen_port" bob files >/dev/null || fail "stream list
 result=$(python3 "$here/tcp_hash.py" source "$listen_port" "$bytes") || fail "the transfer failed: $result"
 echo "$result"
 [[ $result == *'"ok": true'* ]] || fail "the server's count or hash differs: $result"
+# The hub link's counters are visible: metrics and status agree, and the
+# transfer went out through the hub.
+metrics=$(ctl alice metrics) || fail "ctl metrics"
+out_metric=$(awk '$1 == "ilnp_hub_datagrams_total{direction=\"out\"}" { print $2 }' <<<"$metrics")
+accepted=$(awk '$1 == "ilnp_hub_registrations_total{result=\"accepted\"}" { print $2 }' <<<"$metrics")
+status_sent=$(ctl alice status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["counters"]["hub_sent"])')
+((${out_metric:-0} > 1000)) || fail "ilnp_hub_datagrams_total{direction=out} is '${out_metric:-missing}' after the transfer"
+((${accepted:-0} >= 1)) || fail "no accepted hub registration in the metrics"
+((status_sent >= out_metric)) || fail "ctl status hub_sent $status_sent < metrics $out_metric"
+echo "alice through the hub: $out_metric datagrams out, $accepted registrations accepted"
 kill -INT "${pids[0]}"
 sleep 0.3
 echo "hub: $(grep -o 'stopping: .*' "$dir/hub.err" | tail -n 1)"
