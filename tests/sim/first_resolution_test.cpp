@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ilnp/sim/simulator.hpp"
+#include "static_node.hpp"
 
 namespace ilnp {
 namespace {
@@ -13,13 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 constexpr Locator A{0xa}, B{0xb}, C{0xc};
 
-NodeConfig node(std::uint64_t nid, const char* name, std::vector<Locator> locators) {
-  NodeConfig c;
-  c.nid = Nid{nid};
-  c.hostname = name;
-  c.locator_cycle = {std::move(locators)};
-  return c;
-}
+using test::static_node;
 
 // Virtual time from bob's start until he resolves `host`, in 1 ms steps.
 Duration time_to_resolve(sim::Simulator& s, std::size_t bob, const char* host) {
@@ -30,10 +25,10 @@ Duration time_to_resolve(sim::Simulator& s, std::size_t bob, const char* host) {
 
 TEST(FirstResolution, ALateCorrespondentResolvesThroughTheRouterAtOnce) {
   sim::Simulator s(1);
-  s.add_node(node(0xa, "alice", {A}));
-  s.add_node(node(0xd, "clare", {A, B, C}));
+  s.add_node(static_node(0xa, "alice", {A}));
+  s.add_node(static_node(0xd, "clare", {A, B, C}));
   s.run_for(1s);  // alice and clare solicit and answer each other
-  auto bob = s.add_node(node(0xb, "bob", {B}));
+  auto bob = s.add_node(static_node(0xb, "bob", {B}));
   auto t = time_to_resolve(s, bob, "alice");
   std::printf("bob resolved alice %.1f ms after he started\n", to_seconds(t) * 1000);
   EXPECT_LT(t, 100ms);
@@ -44,11 +39,11 @@ TEST(FirstResolution, ALateCorrespondentResolvesThroughTheRouterAtOnce) {
 // Several correspondents starting a little apart each get their answer.
 TEST(FirstResolution, EveryLateStarterGetsAnAnswer) {
   sim::Simulator s(2);
-  s.add_node(node(0xa, "alice", {A}));
-  s.add_node(node(0xd, "clare", {A, B, C}));
+  s.add_node(static_node(0xa, "alice", {A}));
+  s.add_node(static_node(0xd, "clare", {A, B, C}));
   s.run_for(1s);
   for (std::uint64_t i = 0; i < 4; ++i) {
-    auto late = s.add_node(node(0x100 + i, ("cn" + std::to_string(i)).c_str(), {i % 2 ? B : C}));
+    auto late = s.add_node(static_node(0x100 + i, ("cn" + std::to_string(i)).c_str(), {i % 2 ? B : C}));
     EXPECT_LT(time_to_resolve(s, late, "alice"), 100ms) << "cn" << i;
     s.run_for(300ms);
   }

@@ -3,19 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "ilnp/sim/simulator.hpp"
+#include "static_node.hpp"
 
 namespace ilnp {
 namespace {
 
 using namespace std::chrono_literals;
 
-NodeConfig node(std::uint64_t nid, const char* name, std::vector<Locator> locators) {
-  NodeConfig c;
-  c.nid = Nid{nid};
-  c.hostname = name;
-  c.locator_cycle = {std::move(locators)};
-  return c;
-}
+using test::static_node;
 
 struct Run {
   std::uint64_t trace;
@@ -25,9 +20,9 @@ struct Run {
 
 Run three_nodes(std::uint64_t seed) {
   sim::Simulator s(seed);
-  auto alice = s.add_node(node(0xffff00000000000aULL, "alice", {Locator{0xa}}));
-  auto router = s.add_node(node(0xffff00000000000dULL, "router", {Locator{0xa}, Locator{0xb}, Locator{0xc}}));
-  auto bob = s.add_node(node(0xffff00000000000bULL, "bob", {Locator{0xb}}));
+  auto alice = s.add_node(static_node(0xffff00000000000aULL, "alice", {Locator{0xa}}));
+  auto router = s.add_node(static_node(0xffff00000000000dULL, "router", {Locator{0xa}, Locator{0xb}, Locator{0xc}}));
+  auto bob = s.add_node(static_node(0xffff00000000000bULL, "bob", {Locator{0xb}}));
   s.node(alice).bind(1000);
   s.run_for(1s);  // the first discovery round
   EXPECT_EQ(s.node(bob).resolve("alice", s.now()), (Ilv{Locator{0xa}, Nid{0xffff00000000000aULL}}));
@@ -60,9 +55,9 @@ TEST(ThreeNodes, SameSeedSameTrace) {
 
 TEST(ThreeNodes, AOneWayFlowKeepsItsRouteForMinutes) {
   sim::Simulator s(5);
-  auto alice = s.add_node(node(0xa, "alice", {Locator{0xa}}));
-  s.add_node(node(0xd, "router", {Locator{0xa}, Locator{0xb}}));
-  auto bob = s.add_node(node(0xb, "bob", {Locator{0xb}}));
+  auto alice = s.add_node(static_node(0xa, "alice", {Locator{0xa}}));
+  s.add_node(static_node(0xd, "router", {Locator{0xa}, Locator{0xb}}));
+  auto bob = s.add_node(static_node(0xb, "bob", {Locator{0xb}}));
   s.node(alice).bind(1000);
   s.run_for(1s);
   // bob streams to alice for 5 minutes; alice never answers. The prototype
