@@ -59,7 +59,8 @@ std::string HubServer::counters_text() const {
                     std::to_string(c.fanout) + " not_member=" + std::to_string(c.not_member) + " malformed_data=" +
                     std::to_string(c.malformed_data) + " malformed_registrations=" +
                     std::to_string(c.malformed_registrations) + " oversized=" + std::to_string(oversized_) +
-                    " send_drops=" + std::to_string(send_drops_);
+                    " send_drops=" + std::to_string(send_drops_) +
+                    " notices_suppressed=" + std::to_string(notices_.suppressed());
   for (std::uint8_t s = 0; s < hub::kReplyStatusCount; ++s)
     if (c.refusals[s]) out += " refused_" + std::string(hub::to_string(static_cast<hub::ReplyStatus>(s))) + "=" +
                               std::to_string(c.refusals[s]);
@@ -116,6 +117,7 @@ void HubServer::handle_frame(const sockaddr_in6& from, wire::Bytes frame) {
       return relay(frame);
     case hub::DataVerdict::not_member:
       // Probably a member whose NAT mapping changed: ask it to register again.
+      if (!notices_.allow(io::now())) return;
       return reply(from, hub::encode_unknown_sender(*hub::data_link(frame)));
     case hub::DataVerdict::malformed:
       return;

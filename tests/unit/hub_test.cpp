@@ -5,6 +5,7 @@
 
 #include "ilnp/core/hub/member.hpp"
 #include "ilnp/core/hub/membership.hpp"
+#include "ilnp/core/hub/notice_budget.hpp"
 #include "ilnp/core/wire/header.hpp"
 
 namespace ilnp::hub {
@@ -283,6 +284,18 @@ TEST(HubMemberSchedule, RetriesUntilAcceptedThenKeepsAliveAndReactsToNotices) {
   EXPECT_TRUE(decode_registration(*leave)->leave);
   EXPECT_EQ(member.next_timeout(), kNever);
   EXPECT_FALSE(member.accept_data(data_frame(E, {kAllNodes, Nid{0}})));
+}
+
+// Spoofed data frames from unknown addresses may not turn the hub into a
+// reflector: at most the budget of notices a second, the rest counted.
+TEST(HubNoticeBudget, CapsNoticesPerSecondAndCountsTheRest) {
+  NoticeBudget budget(3);
+  int sent = 0;
+  for (int i = 0; i < 10; ++i) sent += budget.allow(t0 + std::chrono::milliseconds(i));
+  EXPECT_EQ(sent, 3);
+  EXPECT_EQ(budget.suppressed(), 7u);
+  EXPECT_TRUE(budget.allow(t0 + std::chrono::seconds(1)));  // a new second, a new budget
+  EXPECT_EQ(budget.suppressed(), 7u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "ilnp/core/hub/membership.hpp"
+#include "ilnp/core/hub/notice_budget.hpp"
 #include "ilnp/core/log.hpp"
 #include "ilnp/io/receive_batch.hpp"
 
@@ -30,6 +31,8 @@ struct HubServerOptions {
 class HubServer {
  public:
   static constexpr std::size_t kMaxQueuedRelays = 1024;
+  // Unknown-sender notices per second (hub::NoticeBudget says why).
+  static constexpr std::uint32_t kNoticesPerSecond = 200;
   using Log = std::function<void(Level, const std::string&)>;
 
   HubServer(boost::asio::io_context& io, HubServerOptions options, Log log);
@@ -67,6 +70,7 @@ class HubServer {
   std::vector<mmsghdr> tx_messages_;
   std::uint64_t send_drops_{0};
   std::uint64_t oversized_{0};
+  hub::NoticeBudget notices_{kNoticesPerSecond};
 };
 
 }  // namespace ilnp::io
