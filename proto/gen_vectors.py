@@ -282,7 +282,7 @@ for n in (0, 1, 3):
 
 # group.vec ------------------------------------------------------------------
 for name, uid, locator, comment in [
-        ("uid_0_loc_a", 0, "0:0:0:a", "PROTOCOL-FACTS example: ff12:0:0:0:0:0:0:a"),
+        ("uid_0_loc_a", 0, "0:0:0:a", "the prototype documentation's example: ff12:0:0:0:0:0:0:a"),
         ("uid_1000_loc_a", 1000, "0:0:0:a", "captured: ff12:0:3e8:0:0:0:0:a"),
         ("uid_1000_loc_b", 1000, "0:0:0:b", None),
         ("uid_70000_mod", 70000, "0:0:0:a", "70000 mod 65536 = 4464 = 0x1170"),

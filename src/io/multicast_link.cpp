@@ -1,4 +1,4 @@
-// Socket setup follows PROTOCOL-FACTS "Link layer". Receiving drains the socket
+// Socket setup follows proto/README.md section 2. Receiving drains the socket
 // with recvmmsg after Asio reports it readable, sending queues datagrams until
 // the driver flushes them with sendmmsg: one system call per batch each way.
 #include "ilnp/io/multicast_link.hpp"

@@ -97,7 +97,7 @@ void StreamGateway::Impl::on_datagram(const Deliver& d) {
     return;
   }
   if (peer->last_source && peer->last_source->locator != d.source.locator) {
-    peer->heartbeat_due = true;  // it moved: confirm the path now (PROTOCOL-FACTS, usrsctp facts)
+    peer->heartbeat_due = true;  // it moved: confirm the path now (proto/usrsctp.md, "Moves")
     log_.log(Layer::transport, Level::debug, [&] {
       return peer_name(peer->nid) + " now sends from " + d.source.locator.to_string() + " (was " +
              peer->last_source->locator.to_string() + ")";

@@ -1,6 +1,6 @@
 // usrsctp calls back (output, upcalls) while it holds its own locks, so the
 // callbacks only queue; the queues are drained from a posted handler, where
-// calling into usrsctp again is safe. See PROTOCOL-FACTS.md, usrsctp facts.
+// calling into usrsctp again is safe. See proto/usrsctp.md.
 #include "ilnp/io/sctp_stack.hpp"
 
 #include <arpa/inet.h>

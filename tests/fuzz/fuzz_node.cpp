@@ -2,7 +2,7 @@
 // input, drain every action, fire the timers that fall due. The node is a
 // router joined to three locators with two ports bound; node_setup.hpp has
 // the input format. Every action is checked against the core contract
-// (ARCHITECTURE.md) and the forwarding rules (proto/README.md section 8).
+// (docs/ARCHITECTURE.md) and the forwarding rules (proto/README.md section 8).
 #include <algorithm>
 #include <chrono>
 #include <cstddef>

@@ -23,7 +23,7 @@ set -euo pipefail
 NETNS_SKIP_CODE=77
 ILNP=${1:-${ILNP_BIN:-}}
 NETNS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${ILNP_FIXTURES_DIR:=$NETNS_LIB_DIR/../../../shared/fixtures}"
+: "${ILNP_FIXTURES_DIR:=$NETNS_LIB_DIR/../fixtures}"
 NETNS_PREFIX="ilnpt$$"
 NETNS_BRIDGE_NS="$NETNS_PREFIX-br"
 NETNS_NAMESPACES=()       # created here, deleted at exit

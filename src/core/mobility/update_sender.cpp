@@ -1,4 +1,4 @@
-// Retransmission schedule of locator updates (PROTOCOL-FACTS "Locator update").
+// Retransmission schedule of locator updates (proto/README.md section 5).
 #include "ilnp/core/mobility/update_sender.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The node's moves (PROTOCOL-FACTS "Mobility schedule", "Locator update"):
+// The node's moves (proto/README.md sections 4 and 5):
 // join and advertise the new locators, tell active correspondents, leave the
 // old locators after the soft-handoff overlap. Sending switches to the new set
 // in the same step as the join, so no datagram leaves half-way through a move.

@@ -1,6 +1,6 @@
 // The overlay node: composes forwarding, discovery and the skinny transport.
 // Inputs carry the current time; outputs are Actions, a deadline and counters.
-// It never touches sockets, clocks or threads (ARCHITECTURE.md, core contract).
+// It never touches sockets, clocks or threads (docs/ARCHITECTURE.md, core contract).
 #pragma once
 
 #include <optional>
