@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import sys
+import threading
 import time
 
 from . import conditions
@@ -43,6 +44,31 @@ class Host:
             raise HostError("%s (%s): `%s` failed with status %d%s" % (
                 self.name, self.spec["address"], command, r.returncode, ": " + err[-800:] if err else ""))
         return r
+
+    def run_with_progress(self, command, say, what, every=15):
+        """Runs a long command (a build), saying every `every` seconds how long
+        it has run and its latest output line (cmake's "[ 42%] Building ...").
+        Returns (status, the output's last 3000 characters)."""
+        p = subprocess.Popen(self.ssh_argv() + [command], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        tail = []
+        latest = [""]
+
+        def read():
+            for raw in p.stdout:
+                line = raw.decode(errors="replace").rstrip()
+                if line:
+                    latest[0] = line
+                    tail.append(line)
+                    del tail[:-60]
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        t = time.time()
+        while reader.is_alive():
+            reader.join(every)
+            if reader.is_alive():
+                say("%s: %s for %.0f s: %s" % (self.name, what, time.time() - t, latest[0][:120] or "(no output yet)"))
+        return p.wait(), "\n".join(tail)[-3000:]
 
     def argv_runner(self):
         """conditions.Side runner: argv on the host, as root (sudo when not)."""
@@ -99,10 +125,10 @@ def deploy(inventory, repo, build=True, only=None, say=print):
         if build:
             say("%s: building (%s)" % (name, spec["build"]))
             t = time.time()
-            r = host.run("cd %s && %s" % (shlex.quote(host.dir), spec["build"]), check=False)
-            if r.returncode != 0:
-                raise HostError("%s: build failed (status %d):\n%s" % (
-                    name, r.returncode, (r.stdout + r.stderr).decode(errors="replace")[-3000:]))
+            status, output = host.run_with_progress("cd %s && %s" % (shlex.quote(host.dir), spec["build"]), say,
+                                                    "building")
+            if status != 0:
+                raise HostError("%s: build failed (status %d):\n%s" % (name, status, output))
             say("%s: built in %.0f s" % (name, time.time() - t))
         host.run("test -x %s/build/ilnp && %s/build/ilnp node --help >/dev/null" % (
             shlex.quote(host.dir), shlex.quote(host.dir)))
@@ -129,12 +155,17 @@ class HostsBackend:
         self.hosts = {}
         self.undo = []
 
-    def prepare(self, experiment):
-        topo = experiment.topology
-        missing = [n for n in topo.nodes if n not in self.inventory.hosts]
+    def check(self, experiment):
+        """Raises HostError unless the inventory has a host for every node:
+        called before anything is written."""
+        missing = [n for n in experiment.topology.nodes if n not in self.inventory.hosts]
         if missing:
             raise HostError("%s has no [host %s] for %s" % (self.inventory.path, "], [host ".join(missing),
                                                             ", ".join(missing)))
+
+    def prepare(self, experiment):
+        topo = experiment.topology
+        self.check(experiment)
         report = []
         for node in topo.nodes.values():
             host = Host(self.inventory.hosts[node.name])

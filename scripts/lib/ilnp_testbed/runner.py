@@ -67,6 +67,25 @@ def wait_until(predicate, timeout, poll=0.1):
     return predicate()
 
 
+PROGRESS_EVERY_S = float(os.environ.get("ILNP_PROGRESS_S", "30"))
+
+
+def wait_with_progress(running, total, limit, poll=0.5):
+    """Waits up to `limit` seconds until running() (the senders still sending)
+    is empty, saying every PROGRESS_EVERY_S seconds how far the run is."""
+    t0 = time.time()
+    next_say = t0 + PROGRESS_EVERY_S
+    while time.time() - t0 < limit:
+        left = running()
+        if not left:
+            return True
+        if time.time() >= next_say:
+            say("%.0f/%.0f s, sending: %s" % (time.time() - t0, total, ", ".join(left)))
+            next_say += PROGRESS_EVERY_S
+        time.sleep(poll)
+    return not running()
+
+
 def run(experiment, backend, out_dir, keep=False):
     """Brings the nodes up in order (routers, then the other non-senders, then
     the senders), waits for the senders to finish and the receivers to stop,
@@ -110,7 +129,7 @@ def run(experiment, backend, out_dir, keep=False):
             backend.start(name)
             started[name] = time.time()
         limit = experiment.run_time + 30
-        if not wait_until(lambda: not any(backend.alive(s) for s in senders), limit, poll=0.5):
+        if not wait_with_progress(lambda: [s for s in sorted(senders) if backend.alive(s)], experiment.run_time, limit):
             meta["problems"].append("senders still running %g s after start: stopped" % limit)
         receivers = [r for r in experiment.receivers() if r not in senders]
         if not wait_until(lambda: not any(backend.alive(r) for r in receivers), 10, poll=0.2):
