@@ -3,8 +3,8 @@
 
 usage: experiments/analyze.py RESULTS_DIR [--no-plots]
 
-RESULTS_DIR holds experiment.json (what ran: flows, nodes, conditions; see
-scripts/lib/ilnp_testbed/spec.py Experiment.meta) and logs/NODE.out (the
+RESULTS_DIR holds experiment.json (what ran: flows, nodes, conditions: the
+"meta" of `ilnp sim --plan FILE`, the one reader of .exp files) and logs/NODE.out (the
 standard output of `ilnp experiment` with application.print_datagrams=true)
 and logs/NODE.log (the node's log with network.log=info), however they were
 collected (namespaces on one machine, ssh from Raspberry Pis, by hand).

@@ -1,5 +1,5 @@
-// Follows spec.py line by line (same keys, same order of overrides, same
-// messages) so that both resolve every file alike; plan_drift_test checks it.
+// The one reader of topo/*.topo and experiments/*.exp: `ilnp sim` runs what it
+// resolves, and the Python testbed reads `ilnp sim --plan`'s JSON of it.
 #include "sim_plan.hpp"
 
 #include <algorithm>
@@ -56,7 +56,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
 
-// "%g" as Python formats it.
+// "%g": the plan's numbers as the testbed has always written them.
 std::string fmt_g(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -157,7 +157,7 @@ std::string find_file(const std::string& name, const std::string& kind, const st
   throw PlanError("no " + kind + " file " + in_quotes(name) + " (looked in " + (dirs.empty() ? "." : join(dirs, ", ")) + ")");
 }
 
-// spec.py Topology.
+// A .topo file: its nodes with their keys, defaults and overrides applied.
 struct Topology {
   std::string path, name, description;
   std::vector<PlanNode> nodes;
@@ -259,7 +259,7 @@ struct Topology {
   }
 };
 
-// spec.py Experiment.load: the file's sections preceded by its base's.
+// An .exp file's sections, preceded by those of its base (a variant states only what differs).
 std::vector<Section> load_experiment(const std::string& path, const std::string& repo, std::vector<std::string> seen) {
   if (std::find(seen.begin(), seen.end(), path) != seen.end()) throw PlanError(path + ": base files form a loop");
   std::vector<Section> out;
@@ -336,7 +336,7 @@ struct ExperimentSettings {
   }
 };
 
-// spec.py Experiment.apply_flows: the experiment's applications on the nodes.
+// The experiment's flows as applications on the nodes.
 void apply_flows(Plan& plan, Topology& topo, std::optional<int> moves) {
   if (plan.flows.empty())
     throw PlanError(plan.source + ": [experiment] flows is required (e.g. flows = bob -> alice)");
@@ -537,8 +537,37 @@ std::string Plan::plan_json() const {
     for (const auto& [k, v] : n.ini()) w.key(k).value(v);
     w.end_object();
   }
+  // What a testbed controller needs beyond experiment.json: where the files
+  // are, the timing, and the program each node runs.
+  w.end_object().key("run").begin_object();
+  w.key("source").value(source).key("topology_path").value(topology_path).key("experiment").value(is_experiment);
+  w.key("settle_s");
+  number(w, settle_s);
+  w.key("programs").begin_object();
+  for (const auto& n : nodes) w.key(n.name).value(n.application() == "none" ? std::string("node") : n.application());
+  w.end_object().key("start").begin_object();
+  auto groups = start_groups();
+  for (const auto& [key, names] : {std::pair{"routers", &groups.routers}, std::pair{"others", &groups.others},
+                                   std::pair{"senders", &groups.senders}}) {
+    w.key(key).begin_array();
+    for (const auto& node_name : *names) w.value(node_name);
+    w.end_array();
+  }
+  w.end_object().key("sender_grace_s");
+  number(w, kSenderGrace_s);
+  w.key("receiver_grace_s");
+  number(w, kReceiverGrace_s);
   w.end_object().end_object();
   return w.str();
+}
+
+Plan::StartGroups Plan::start_groups() const {
+  StartGroups g;
+  for (const auto& n : nodes) {
+    bool sender = is_experiment && std::any_of(flows.begin(), flows.end(), [&](const auto& f) { return f.first == n.name; });
+    (sender ? g.senders : n.role() == "router" ? g.routers : g.others).push_back(n.name);
+  }
+  return g;
 }
 
 Plan load_plan(const std::string& file, const std::string& repo, const std::vector<std::string>& overrides) {

@@ -1,8 +1,7 @@
 // What `ilnp sim` runs: a topology (.topo) or an experiment (.exp, with its
 // base files and topology) resolved into nodes with their INI keys, flows and
-// timing. The C++ twin of scripts/lib/ilnp_testbed/spec.py, kept equal by
-// tests/sim/plan_drift_test.py (`ilnp sim --plan` against spec.py's plan()
-// for every shipped file); topo/README.md is the reference for both.
+// timing. The only reader of these formats: scripts/lib/ilnp_testbed reads
+// `ilnp sim --plan`'s JSON; topo/README.md is the reference.
 #pragma once
 
 #include <map>
@@ -46,7 +45,7 @@ struct PlanNode {
   [[nodiscard]] std::string application() const { return get_or("application", "none"); }
   [[nodiscard]] bool mobile() const;
   [[nodiscard]] Conditions conditions() const;
-  // The node's configuration, as "section.key" -> value (spec.py Topology.ini).
+  // The node's configuration, as "section.key" -> value.
   [[nodiscard]] std::map<std::string, std::string> ini() const;
 };
 
@@ -63,11 +62,26 @@ struct Plan {
   double settle_s{1.0};
   double progress_s{0};
 
+  // Who starts when, for every runner of a plan (`ilnp sim`, the testbed):
+  // routers, then the other non-senders, then, settle_s later, the senders
+  // (none for a topology alone); each group in file order.
+  struct StartGroups {
+    std::vector<std::string> routers, others, senders;
+  };
+  [[nodiscard]] StartGroups start_groups() const;
+  // Senders still running run_time + this after they started are stopped;
+  // receivers then get kReceiverGrace_s to stop on the end marker.
+  static constexpr double kSenderGrace_s = 30;
+  static constexpr double kReceiverGrace_s = 10;
+
   [[nodiscard]] const PlanNode* find(const std::string& name) const;
-  // experiment.json's description of the run (spec.py Experiment.meta), as
+  // experiment.json's description of the run, as
   // fields of the object `w` is writing.
   void write_meta(JsonWriter& w) const;
-  // `ilnp sim --plan`: {"meta": ..., "nodes": {NAME: {SECTION.KEY: VALUE}}}.
+  // `ilnp sim --plan`: {"meta": ..., "nodes": {NAME: {SECTION.KEY: VALUE}},
+  // "run": {"source", "topology_path", "experiment", "settle_s", "programs":
+  // {NAME: node|heartbeat|experiment}, "start": {"routers", "others",
+  // "senders"}, "sender_grace_s", "receiver_grace_s"}}; nodes in file order.
   [[nodiscard]] std::string plan_json() const;
 };
 
@@ -77,7 +91,7 @@ struct Plan {
 [[nodiscard]] Plan load_plan(const std::string& file, const std::string& repo,
                              const std::vector<std::string>& overrides = {});
 
-// Seconds of a duration text ("20ms", "0.5s", "300us"; bare = ms), as spec.py.
+// Seconds of a duration text ("20ms", "0.5s", "300us"; bare = ms).
 [[nodiscard]] double duration_seconds(const std::string& text, const std::string& where);
 
 }  // namespace ilnp::apps::sim

@@ -1,13 +1,13 @@
-// Start order and stop rules follow scripts/lib/ilnp_testbed/runner.py:
-// routers, then the other non-senders, `settle` seconds, then the senders; a
-// run ends when every experiment application has stopped (or 40 s after the
-// senders' run time). Output is buffered per node and appended to its files.
+// Runs a plan in virtual time in the order and with the stop rules the plan
+// states (Plan::start_groups, the grace times; the testbed's runner reads the
+// same from `ilnp sim --plan`). Output is buffered per node and appended to its files.
 #include "sim_run.hpp"
 
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "config.hpp"
 #include "ilnp/sim/pcap_writer.hpp"
@@ -26,8 +26,7 @@ using namespace std::chrono_literals;
 // study): logs, outputs and the pcap trace show it plus the virtual time.
 constexpr std::int64_t kEpochUnix = 1622505600;
 constexpr std::size_t kFlushBytes = 1 << 20;
-// As runner.py: senders get run_time + 30 s, receivers 10 s more.
-constexpr double kStopGrace_s = 40;
+constexpr double kStopGrace_s = Plan::kSenderGrace_s + Plan::kReceiverGrace_s;
 
 std::string wall_text(Instant t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -169,7 +168,7 @@ class Run {
     for (const auto& n : plan.nodes) configs.push_back(node_config(n));
     fs::create_directories(logs_);
     std::set<std::string> experiment_nodes;
-    for (const auto& [s, r] : plan.flows) experiment_nodes.insert(s), senders_.insert(s), experiment_nodes.insert(r);
+    for (const auto& [s, r] : plan.flows) experiment_nodes.insert(s), experiment_nodes.insert(r);
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
       const auto& n = plan.nodes[i];
       std::ofstream(logs_ / (n.name + ".ini")) << ini_text(plan, n, configs[i]);
@@ -189,13 +188,12 @@ class Run {
     auto began = std::chrono::steady_clock::now();
     // Routers, then the other non-senders, at 0; the senders after `settle`.
     bool experiment = plan_.is_experiment;
-    for (int pass = 0; pass < 2; ++pass)
-      for (auto& n : nodes_)
-        if ((n->plan.role() == "router") == (pass == 0) && !(experiment && senders_.contains(n->plan.name)))
-          start(*n);
+    auto groups = plan_.start_groups();
+    for (const auto* group : {&groups.routers, &groups.others})
+      for (const auto& name : *group) start(node_named(name));
     auto settle = seconds_f(experiment ? plan_.settle_s : 0);
-    for (auto& n : nodes_)
-      if (experiment && senders_.contains(n->plan.name)) sim_.schedule(Instant{} + settle, [this, &n] { start(*n); });
+    for (const auto& name : groups.senders)
+      sim_.schedule(Instant{} + settle, [this, &n = node_named(name)] { start(n); });
 
     double run_time = experiment ? *plan_.run_time_s : plan_.run_time_s.value_or(options_.topology_run_time_s);
     auto deadline = Instant{} + settle + seconds_f(run_time + (experiment ? kStopGrace_s : 0));
@@ -222,6 +220,12 @@ class Run {
   }
 
  private:
+  SimNodeState& node_named(const std::string& name) {
+    for (auto& n : nodes_)
+      if (n->plan.name == name) return *n;
+    throw std::logic_error("no node " + name + " in the plan");
+  }
+
   bool experiment_running() const {
     for (const auto& n : nodes_)
       if (n->in_experiment && (n->running || !n->host)) return true;
@@ -315,7 +319,6 @@ class Run {
   const SimOptions& options_;
   ilnp::sim::Simulator sim_;
   fs::path logs_;
-  std::set<std::string> senders_;
   std::vector<std::unique_ptr<SimNodeState>> nodes_;
   std::vector<std::string> problems_;
   std::ofstream pcap_file_;

@@ -108,7 +108,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 fi
 
 start=$SECONDS
-in_laptop "$repo/scripts/experiment" run --hosts "$t/inventory" exp1-cn-to-mn-ci --out "$t/results" \
+in_laptop "$repo/scripts/experiment" run --hosts "$t/inventory" exp1-cn-to-mn-ci --ilnp "$ILNP" --out "$t/results" \
   >"$t/experiment.out" 2>&1 || fail "experiment over ssh failed: $(tail -n 40 "$t/experiment.out")"
 log "experiment over ssh took $((SECONDS - start)) s"
 python3 "$here/check_results.py" "$t/results" --lossless >&2 || fail "results over ssh: $(sed -n '/## Flows/,$p' "$t/results/summary.md")"

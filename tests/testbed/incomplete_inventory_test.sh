@@ -3,7 +3,9 @@
 # topology must fail, name the missing host, and write no results folder
 # (before the fix it wrote zeroed tables and empty plots). No ssh is needed:
 # the check comes before any host is contacted.
+#   incomplete_inventory_test.sh ILNP_BINARY (it reads the experiment file)
 set -euo pipefail
+ilnp=$(realpath "$1")
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 t=$(mktemp -d "${TMPDIR:-/tmp}/ilnp-inventory-test.XXXXXX")
 trap 'rm -rf "$t"' EXIT
@@ -17,7 +19,7 @@ address = 192.0.2.1
 address = 192.0.2.2
 INV
 status=0
-"$repo/scripts/experiment" run --hosts "$t/inventory" exp1-cn-to-mn-ci --out "$t/results" \
+"$repo/scripts/experiment" run --hosts "$t/inventory" exp1-cn-to-mn-ci --ilnp "$ilnp" --out "$t/results" \
   >"$t/out" 2>"$t/err" || status=$?
 cat "$t/err"
 fail() { echo "FAIL: $*" >&2; exit 1; }

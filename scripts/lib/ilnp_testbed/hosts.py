@@ -2,6 +2,7 @@
 # installing the systemd unit (scripts/deploy), and running experiment nodes
 # (scripts/experiment --hosts) through scripts/lib/remote-node.sh on each
 # host. Knows nothing of namespaces or of the analysis.
+import configparser
 import os
 import shlex
 import subprocess
@@ -16,6 +17,47 @@ UNIT_TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 
 class HostError(Exception):
     pass
+
+
+class Inventory:
+    """Hosts for a real testbed: [defaults] and one [host NODE] per node
+    (topo/README.md). An INI file of the laptop's, read with Python's own
+    configparser: the experiment formats have their one reader in `ilnp`."""
+
+    KEYS = ("address", "user", "ssh_port", "dir", "interface", "ssh_options", "identity", "build")
+
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        defaults = {"user": "root", "ssh_port": "22", "dir": "/opt/ilnp-overlay", "interface": "eth0",
+                    "ssh_options": "", "identity": "", "build": "scripts/setup.sh"}
+        ini = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";", "#"),
+                                        default_section="\0none")
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                ini.read_file(f)
+        except (OSError, configparser.Error) as e:
+            raise HostError("%s: %s" % (self.path, e))
+        self.hosts = {}
+        for section in ini.sections():
+            if section == "defaults":
+                target = defaults
+            elif section.startswith("host "):
+                target = self.hosts.setdefault(section[5:].strip(), {})
+            else:
+                raise HostError("%s: unknown section [%s] (expected [defaults] or [host NODE])" % (path, section))
+            for key, value in ini.items(section):
+                if key not in self.KEYS:
+                    raise HostError("%s: [%s]: unknown inventory key %r (one of %s)" % (
+                        path, section, key, ", ".join(self.KEYS)))
+                target[key] = value
+        for name, host in self.hosts.items():
+            for k, v in defaults.items():
+                host.setdefault(k, v)
+            if not host.get("address"):
+                raise HostError("%s: [host %s] has no address" % (path, name))
+            host["name"] = name
+        if not self.hosts:
+            raise HostError("%s: no [host NODE] sections" % path)
 
 
 class Host:

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from . import conditions
-from .spec import SpecError
+from .plan import SpecError
 
 RUN_ROOT = os.environ.get("ILNP_TESTBED_RUN", "/run/ilnp-testbed")
 NS_PREFIX = "itb-"

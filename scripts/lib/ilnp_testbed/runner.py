@@ -1,7 +1,7 @@
 # Runs one experiment on a backend (the emulated testbed, or real hosts over
 # ssh) and leaves its logs and experiment.json in a results folder for
-# experiments/analyze.py. Owns the start order and the waiting; knows nothing
-# of how a backend starts a process.
+# experiments/analyze.py. Owns the waiting (the start order and grace times are
+# the plan's, `ilnp sim --plan`); knows nothing of how a backend starts a process.
 import json
 import os
 import re
@@ -87,8 +87,8 @@ def wait_with_progress(running, total, limit, poll=0.5):
 
 
 def run(experiment, backend, out_dir, keep=False):
-    """Brings the nodes up in order (routers, then the other non-senders, then
-    the senders), waits for the senders to finish and the receivers to stop,
+    """Brings the nodes up in the plan's order (routers, then the other
+    non-senders, then the senders), waits for the senders to finish and the receivers to stop,
     collects every node's logs into out_dir/logs and writes
     out_dir/experiment.json. Returns the metadata (with problems listed)."""
     topo = experiment.topology
@@ -103,9 +103,11 @@ def run(experiment, backend, out_dir, keep=False):
         meta["conditions"] = backend.prepare(experiment)
         for line in conditions.report_lines(meta["conditions"]):
             say(line)
-        senders = set(experiment.senders())
-        routers = [n for n in topo.nodes.values() if n.role == "router" and n.name not in senders]
-        others = [n for n in topo.nodes.values() if n.role != "router" and n.name not in senders]
+        # The order and the grace times are the plan's (`ilnp sim` runs the same).
+        groups = experiment.start_groups
+        senders = set(groups["senders"])
+        routers = [topo.nodes[n] for n in groups["routers"]]
+        others = [topo.nodes[n] for n in groups["others"]]
         first_set = lambda n: n.locators.split("-")[0].split(",")[0].strip()  # noqa: E731
 
         def start_group(group, what):
@@ -128,13 +130,14 @@ def run(experiment, backend, out_dir, keep=False):
         for name in sorted(senders):
             backend.start(name)
             started[name] = time.time()
-        limit = experiment.run_time + 30
+        limit = experiment.run_time + experiment.sender_grace
         if not wait_with_progress(lambda: [s for s in sorted(senders) if backend.alive(s)], experiment.run_time, limit):
             meta["problems"].append("senders still running %g s after start: stopped" % limit)
         receivers = [r for r in experiment.receivers() if r not in senders]
-        if not wait_until(lambda: not any(backend.alive(r) for r in receivers), 10, poll=0.2):
-            meta["problems"].append("receivers %s did not stop on the end-of-experiment datagram within 10 s" % (
-                ", ".join(r for r in receivers if backend.alive(r))))
+        grace = experiment.receiver_grace
+        if not wait_until(lambda: not any(backend.alive(r) for r in receivers), grace, poll=0.2):
+            meta["problems"].append("receivers %s did not stop on the end-of-experiment datagram within %g s" % (
+                ", ".join(r for r in receivers if backend.alive(r)), grace))
         for name in list(started):
             if backend.alive(name):
                 backend.stop(name)
