@@ -29,6 +29,7 @@ netns_setup alice router bob
 # which reads the exit status first.
 demo_teardown() {
   local status=$?
+  set +e  # errexit would end the trap at the status restored below
   demo_viewer_end 0
   (exit "$status")
   netns_teardown

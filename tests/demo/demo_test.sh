@@ -24,7 +24,10 @@ tag=demo-test-$$-$RANDOM
 out=$(mktemp "${TMPDIR:-/tmp}/ilnp-demo-test.XXXXXX")
 trap 'rm -f "$out"' EXIT
 start=$SECONDS
-ILNP_DEMO_TAG=$tag DEMO_SECONDS=${DEMO_SECONDS:-15} DEMO_SKIP_SETUP=1 bash "$script" >"$out" 2>&1 &
+# A background job of a script starts with SIGINT ignored (and bash cannot
+# trap a signal ignored at entry): give the demo the default, as a terminal would.
+ILNP_DEMO_TAG=$tag DEMO_SECONDS=${DEMO_SECONDS:-15} DEMO_SKIP_SETUP=1 \
+  env --default-signal=INT,TERM bash "$script" >"$out" 2>&1 &
 demo=$!
 
 fail() {
@@ -58,7 +61,7 @@ fi
 # Nothing left: no process carrying the tag, no namespace or folder of the run.
 left=""
 for env in /proc/[0-9]*/environ; do
-  if tr '\0' '\n' <"$env" 2>/dev/null | grep -qx "ILNP_DEMO_TAG=$tag"; then
+  if { tr '\0' '\n' <"$env"; } 2>/dev/null | grep -qx "ILNP_DEMO_TAG=$tag"; then
     pid=${env#/proc/}
     pid=${pid%/environ}
     left+=" $pid($(cat "/proc/$pid/comm" 2>/dev/null))"
