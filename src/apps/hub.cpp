@@ -28,6 +28,22 @@ void add_allowed_key(hub::HubConfig& config, const std::string& item) {
   config.allowed_keys[*locator].insert(*key);
 }
 
+// A whole number in [low, high]: program_options would wrap "-1" into a size_t.
+std::size_t count_option(const po::variables_map& vm, const char* name, long long low, long long high) {
+  const auto& text = vm[name].as<std::string>();
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || value < low || value > high)
+    throw po::error("--" + std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                    std::to_string(high) + ", not '" + text + "'");
+  return static_cast<std::size_t>(value);
+}
+
 }  // namespace
 
 int run_hub(int argc, char** argv) {
@@ -43,7 +59,13 @@ int run_hub(int argc, char** argv) {
       "expiry", po::value<double>()->default_value(90), "seconds a membership lives without a registration")(
       "max-age", po::value<double>()->default_value(60),
       "seconds a registration's timestamp may differ from our clock (replay window; at most --expiry)")(
-      "max-members", po::value<std::size_t>()->default_value(4096), "memberships held at most (refused beyond)")(
+      "max-members", po::value<std::string>()->default_value("4096"), "memberships held at most (refused beyond)")(
+      "max-members-per-address", po::value<std::string>()->default_value("64"),
+      "memberships one source address (a host or a NAT) may hold")(
+      "max-members-per-prefix", po::value<std::string>()->default_value("256"),
+      "memberships one /64 (IPv6) or /24 (IPv4) may hold")(
+      "max-datagram", po::value<std::string>()->default_value("1440"),
+      "largest overlay datagram relayed (the nodes' link.buffer_size); larger data frames are dropped")(
       "stats-interval", po::value<double>()->default_value(60), "seconds between counter lines in the log (0: none)")(
       "verbose,v", po::bool_switch(), "also log malformed registrations");
   po::variables_map vm;
@@ -62,7 +84,10 @@ int run_hub(int argc, char** argv) {
   if (!(max_age > 0)) throw po::error("--max-age must be positive");
   options.table.member_expiry = seconds_f(expiry);
   options.table.max_registration_age = seconds_f(max_age);
-  options.table.max_members = vm["max-members"].as<std::size_t>();
+  options.table.max_members = count_option(vm, "max-members", 1, 10'000'000);
+  options.table.max_members_per_address = count_option(vm, "max-members-per-address", 1, 10'000'000);
+  options.table.max_members_per_prefix = count_option(vm, "max-members-per-prefix", 1, 10'000'000);
+  options.max_datagram = count_option(vm, "max-datagram", 80, 65487);
   options.stats_interval = seconds_f(std::max(0.0, vm["stats-interval"].as<double>()));
   if (vm.count("allow"))
     for (const auto& item : vm["allow"].as<std::vector<std::string>>()) add_allowed_key(options.table, item);
@@ -83,7 +108,7 @@ int run_hub(int argc, char** argv) {
     log(Level::warn, "legacy mode: this hub is open; anyone who can reach it may join any locator and "
                      "receive its traffic, or take over a member's NID (drop --legacy to require signatures)");
   }
-  log(Level::info, "listening on " + options.listen + ", memberships expire after " + std::to_string(std::lround(expiry)) +
+  log(Level::info, "listening on " + server.local_text() + ", memberships expire after " + std::to_string(std::lround(expiry)) +
                        " s, at most " + std::to_string(options.table.max_members) + " members");
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {

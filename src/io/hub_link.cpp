@@ -80,6 +80,9 @@ void HubLink::leave(Locator locator) {
 }
 
 void HubLink::on_registration_due() {
+  // Runs at least every keepalive: the periodic count of suppressed control lines.
+  if (auto n = control_lines_.take_suppressed())
+    log_.log(Layer::link, Level::info, [&] { return std::to_string(n) + " more hub control lines suppressed"; });
   due_.clear();
   member_.poll(io::now(), wall_us(), due_);
   for (const auto& r : due_) send_control(r.locator, r.frame);
@@ -212,22 +215,35 @@ void HubLink::drain_receive() {
 
 void HubLink::handle_control(wire::Bytes frame) {
   using Kind = hub::ControlEvent::Kind;
-  auto event = member_.handle_control(io::now(), frame);
+  auto now = io::now();
+  auto event = member_.handle_control(now, frame);
+  // Replies and notices are unauthenticated (anyone may forge the hub's
+  // address): every line they cause is rate-limited.
+  auto limited = [&](Level level, auto&& make_line) {
+    if (log_.enabled(Layer::link, level) && control_lines_.admit(now))
+      log_.log(Layer::link, level, [&] { return make_line() + control_lines_.suppressed_suffix(); });
+  };
   switch (event.kind) {
     case Kind::registered:
-      log_.log(Layer::link, Level::info,
-               [&] { return "registered locator " + event.locator.to_string() + " with " + hub_text(event.locator); });
+      limited(Level::info,
+              [&] { return "registered locator " + event.locator.to_string() + " with " + hub_text(event.locator); });
       break;
     case Kind::refused:
-      log_.log(Layer::link, Level::warn, [&] {
+      limited(Level::warn, [&] {
         return hub_text(event.locator) + " refused our registration for locator " + event.locator.to_string() + ": " +
                std::string(hub::to_string(event.status));
       });
       break;
     case Kind::notice:
-      log_.log(Layer::link, Level::info, [&] {
+      limited(Level::info, [&] {
         return hub_text(event.locator) + " does not know our address for locator " + event.locator.to_string() +
                " (NAT rebinding?): registering again";
+      });
+      break;
+    case Kind::challenged:
+      limited(Level::debug, [&] {
+        return hub_text(event.locator) + " asked us to prove our address for locator " + event.locator.to_string() +
+               ": registering again with its cookie";
       });
       break;
     case Kind::ignored:

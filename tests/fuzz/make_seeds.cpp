@@ -1,12 +1,13 @@
 // Writes the seed corpus of one fuzz target from proto/vectors/*.vec, so the
 // seeds follow the vectors when they are regenerated. Usage:
 //   ilnp_fuzz_seeds <header|discovery|locator_update|transport|node|
-//                    secure_discovery|secure_update|sealed_transport> <out_dir>
+//                    secure_discovery|secure_update|sealed_transport|hub> <out_dir>
 // Decoder targets get every vector of their layer, accepted and refused (the
 // secure ones from secure.vec, which holds all three of their layers).
 // The node target gets each header vector as a one-record input (as sent,
 // and readdressed to the router), plus one story through forwarding,
-// delivery, a locator update, an application send and the timers.
+// delivery, a locator update, an application send and the timers. The hub
+// target gets each hub vector as one record in each direction.
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -113,6 +114,24 @@ std::size_t decoder_seeds(const std::string& layer, const fs::path& dir) {
   return written;
 }
 
+// fuzz_hub's input (fuzz_hub.cpp): a mode byte, then one record of each hub
+// vector, to the hub (as sent, and with the cookie made valid) and to the member.
+std::size_t hub_seeds(const fs::path& dir) {
+  std::size_t written = 0;
+  for (const auto& v : ilnp::test::load_vectors("hub.vec")) {
+    if (v.bytes.size() > 255) continue;
+    for (std::uint8_t control : {0x00, 0x02, 0x01}) {
+      for (std::uint8_t mode : {0, 1}) {
+        Buffer one{static_cast<std::byte>(mode), static_cast<std::byte>(control),
+                   static_cast<std::byte>(v.bytes.size())};
+        one.insert(one.end(), v.bytes.begin(), v.bytes.end());
+        write_file(dir / (v.at("name") + "_" + std::to_string(control) + "_" + std::to_string(mode)), one);
+        ++written;
+      }
+    }
+  }
+  return written;
+}
 std::size_t secure_seeds(const std::string& layer, const fs::path& dir) {
   std::size_t written = 0;
   for (const auto& v : ilnp::test::load_vectors("secure.vec")) {
@@ -130,7 +149,7 @@ int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr,
                  "usage: %s <header|discovery|locator_update|transport|node|secure_discovery|secure_update|"
-                 "sealed_transport> <out_dir>\n",
+                 "sealed_transport|hub> <out_dir>\n",
                  argv[0]);
     return 2;
   }
@@ -143,6 +162,8 @@ int main(int argc, char** argv) {
       written = node_seeds(dir);
     } else if (target == "header" || target == "discovery" || target == "locator_update" || target == "transport") {
       written = decoder_seeds(target, dir);
+    } else if (target == "hub") {
+      written = hub_seeds(dir);
     } else if (target == "secure_discovery" || target == "secure_update" || target == "sealed_transport") {
       written = secure_seeds(target, dir);
     } else {

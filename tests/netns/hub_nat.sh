@@ -98,11 +98,15 @@ netns_start mallory mallory -- "$ILNP" node --discovery.hostname=mallory --netwo
 ip netns exec "$(netns_name mallory)" python3 - <<'PY'
 import hashlib, os, socket, struct, time
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.settimeout(2)
 now = int(time.time() * 1e6)
-s.sendto(struct.pack(">BBQQQ", 2, 0, 0xE, 0x1234, now), ("fd00::1", 10010))  # unsigned
+# First the address cookie, as any registrant must (a 25-byte challenge).
+s.sendto(struct.pack(">BBQQQ", 2, 0, 0xE, 0x1234, now), ("fd00::1", 10010))
+cookie = s.recv(64)[9:25]
+s.sendto(struct.pack(">BBQQQ", 2, 4, 0xE, 0x1234, now + 1) + cookie, ("fd00::1", 10010))  # unsigned
 key = os.urandom(32)
 nid = int.from_bytes(hashlib.blake2b(key, digest_size=8, key=b"ilnp-overlay nid").digest(), "big")
-s.sendto(struct.pack(">BBQQQ", 2, 2, 0xE, nid, now) + key + os.urandom(64), ("fd00::1", 10010))  # bad signature
+s.sendto(struct.pack(">BBQQQ", 2, 6, 0xE, nid, now) + cookie + key + os.urandom(64), ("fd00::1", 10010))  # bad signature
 PY
 wait_for 5 "the hub refused mallory's key" has_line "$(err_of hub)" 'refused registration: .*key_not_allowed' ||
   fail "mallory's registration was not refused"

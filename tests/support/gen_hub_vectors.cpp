@@ -1,6 +1,6 @@
 // Writes proto/vectors/hub.vec: relay hub frames (proto/README.md section 12)
-// with fixed keys (Ed25519 seeds of one repeated byte: 01 alice, 03 mallory)
-// and timestamps. Encodes with the project's codecs and signs with its
+// with fixed keys (Ed25519 seeds of one repeated byte: 01 alice, 03 mallory),
+// timestamps and cookie secret (32 bytes 07, bucket 0, for [2001:db8::1]:4000). Encodes with the project's codecs and signs with its
 // Identity. Not built by CMake or run by ctest; regenerate by hand after a
 // wire change:
 //
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ilnp/core/hub/cookie.hpp"
 #include "ilnp/core/hub/frames.hpp"
 #include "ilnp/core/wire/header.hpp"
 
@@ -23,6 +24,25 @@ using wire::Buffer;
 
 constexpr std::uint64_t kTimestamp = 1700000000000000;
 constexpr Locator E{0xe};
+
+hub::Endpoint cookie_endpoint() {
+  hub::Endpoint e;
+  e.address = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  e.port = 4000;
+  return e;
+}
+
+std::string sevens() {
+  std::string out;
+  for (int i = 0; i < 32; ++i) out += "07";
+  return out;
+}
+
+hub::Cookie the_cookie() {
+  hub::CookieSecret secret{};
+  secret.fill(std::byte{7});
+  return hub::CookieJar(secret, std::chrono::minutes(2)).make(Instant{}, cookie_endpoint());
+}
 
 security::Identity identity(std::uint8_t byte) {
   security::Seed seed{};
@@ -51,7 +71,8 @@ void registration(const std::string& comment, const std::string& name, const Buf
                                                      {"nid", r->nid.to_string()},
                                                      {"timestamp", std::to_string(r->timestamp_us)},
                                                      {"leave", r->leave ? "true" : "false"},
-                                                     {"signed", r->key ? "true" : "false"}};
+                                                     {"signed", r->key ? "true" : "false"},
+                                                     {"cookie", r->cookie ? hex(*r->cookie) : "none"}};
   if (r->key) {
     f.insert(f.end(), {{"public_key", hex(*r->key)},
                        {"signature", hex(r->signature)},
@@ -73,20 +94,37 @@ int main() {
   std::string alice_seed(64, '0'), mallory_seed(64, '0');
   for (std::size_t i = 1; i < 64; i += 2) alice_seed[i] = '1', mallory_seed[i] = '3';
 
-  auto signed_frame = hub::encode_registration({.locator = E, .timestamp_us = kTimestamp}, &alice);
-  registration("alice registers locator e, signed", "hub_reg_signed", signed_frame, "ok", alice_seed);
+  auto cookie = the_cookie();
+  block("the cookie for [2001:db8::1]:4000 in bucket 0 with secret 07..07", "hub_cookie", "hub_cookie", cookie, "ok",
+        {{"secret", sevens()}, {"bucket", "0"},
+         {"address", hex(wire::Bytes(reinterpret_cast<const std::byte*>(cookie_endpoint().address.data()), 16))},
+         {"port", "4000"}});
+  auto first = hub::encode_registration({.locator = E, .timestamp_us = kTimestamp - 1}, &alice);
+  registration("alice's first registration: no cookie yet (the hub challenges it)", "hub_reg_signed_no_cookie", first,
+               "ok", alice_seed);
+  auto challenge = hub::encode_cookie_challenge({kTimestamp - 1, cookie});
+  block("the hub's cookie challenge to it", "hub_cookie_challenge", "hub_cookie_challenge", challenge, "ok",
+        {{"timestamp", std::to_string(kTimestamp - 1)}, {"cookie", hex(cookie)}});
+  block("a challenge one byte short", "hub_cookie_challenge_short", "hub_cookie_challenge",
+        wire::Bytes(challenge).first(challenge.size() - 1), "drop:malformed");
+  auto signed_frame = hub::encode_registration({.locator = E, .timestamp_us = kTimestamp, .cookie = cookie}, &alice);
+  registration("alice registers locator e, signed, with the cookie", "hub_reg_signed", signed_frame, "ok", alice_seed);
   registration("alice leaves locator e, signed", "hub_reg_leave",
-               hub::encode_registration({.locator = E, .timestamp_us = kTimestamp + 1, .leave = true}, &alice), "ok",
-               alice_seed);
-  registration("a legacy node's unsigned registration", "hub_reg_unsigned",
-               hub::encode_registration({.locator = E, .nid = Nid{0xffff00000000000a}, .timestamp_us = kTimestamp},
-                                        nullptr),
+               hub::encode_registration({.locator = E, .timestamp_us = kTimestamp + 1, .leave = true, .cookie = cookie},
+                                        &alice),
+               "ok", alice_seed);
+  registration("a legacy node's unsigned registration, with the cookie", "hub_reg_unsigned",
+               hub::encode_registration(
+                   {.locator = E, .nid = Nid{0xffff00000000000a}, .timestamp_us = kTimestamp, .cookie = cookie}, nullptr),
                "", "");
+  auto cookie_flag_short = hub::encode_registration({.locator = E, .nid = Nid{1}, .timestamp_us = 1}, nullptr);
+  cookie_flag_short[1] = std::byte{hub::kFlagCookie};
+  registration("the cookie flag on a 26-byte frame", "hub_reg_cookie_flag_short", cookie_flag_short, "", "");
   auto tampered = signed_frame;
   tampered[25] ^= std::byte{1};  // the timestamp's last byte
   registration("alice's registration with its timestamp changed", "hub_reg_bad_signature", tampered,
                "bad_signature", alice_seed);
-  auto claimed = hub::encode_registration({.locator = E, .timestamp_us = kTimestamp}, &mallory);
+  auto claimed = hub::encode_registration({.locator = E, .timestamp_us = kTimestamp, .cookie = cookie}, &mallory);
   auto alice_nid = alice.nid().value;
   for (std::size_t i = 0; i < 8; ++i) claimed[10 + i] = std::byte{static_cast<std::uint8_t>(alice_nid >> (56 - 8 * i))};
   registration("mallory's key claiming alice's NID", "hub_reg_nid_key_mismatch", claimed, "nid_key_mismatch",
@@ -94,7 +132,7 @@ int main() {
   registration("signed registration cut by one byte", "hub_reg_truncated",
                Buffer(signed_frame.begin(), signed_frame.end() - 1), "", "");
   auto unknown_flag = hub::encode_registration({.locator = E, .nid = Nid{1}, .timestamp_us = 1}, nullptr);
-  unknown_flag[1] = std::byte{0x04};
+  unknown_flag[1] = std::byte{0x08};
   registration("an unknown flag bit", "hub_reg_unknown_flag", unknown_flag, "", "");
   auto signed_flag_short = unknown_flag;
   signed_flag_short[1] = std::byte{hub::kFlagSigned};

@@ -18,6 +18,7 @@
 
 #include "ilnp/core/hub/member.hpp"
 #include "ilnp/core/log.hpp"
+#include "ilnp/core/rate_limited_log.hpp"
 #include "ilnp/io/multicast_link.hpp"
 #include "ilnp/io/receive_batch.hpp"
 
@@ -92,6 +93,7 @@ class HubLink {
   std::vector<std::function<void()>> writable_waiters_;
   bool write_wait_armed_{false};
   LinkStats stats_;
+  RateLimitedLog control_lines_{10, std::chrono::seconds(10)};
 };
 
 }  // namespace ilnp::io

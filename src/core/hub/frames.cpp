@@ -10,6 +10,8 @@ namespace ilnp::hub {
 
 namespace {
 
+constexpr std::size_t kSignatureBytes = std::tuple_size_v<security::Signature>;
+
 std::uint64_t read_u64_at(wire::Bytes b, std::size_t offset) {
   std::uint64_t v = 0;
   for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(b[offset + i]);
@@ -43,7 +45,7 @@ wire::Buffer registration_signed_bytes(wire::Bytes frame) {
   wire::Buffer out;
   wire::ByteWriter w(out);
   w.text(kRegistrationContext);
-  w.bytes(frame.first(std::min(frame.size(), kRegistrationSize + 32)));
+  w.bytes(frame.first(frame.size() >= kSignatureBytes ? frame.size() - kSignatureBytes : 0));
   return out;
 }
 
@@ -51,19 +53,26 @@ wire::Buffer encode_registration(const Registration& r, const security::Identity
   wire::Buffer out;
   wire::ByteWriter w(out);
   w.u8(static_cast<std::uint8_t>(FrameType::registration));
-  w.u8(static_cast<std::uint8_t>((r.leave ? kFlagLeave : 0) | (identity ? kFlagSigned : 0)));
+  w.u8(static_cast<std::uint8_t>((r.leave ? kFlagLeave : 0) | (identity ? kFlagSigned : 0) |
+                                  (r.cookie ? kFlagCookie : 0)));
   w.u64(r.locator.value);
   w.u64(identity ? identity->nid().value : r.nid.value);
   w.u64(r.timestamp_us);
+  if (r.cookie) w.bytes(*r.cookie);
   if (!identity) return out;
   w.bytes(identity->public_key());
+  out.resize(out.size() + kSignatureBytes);  // the signed bytes are all but the signature
   auto signature = identity->sign(registration_signed_bytes(out));
-  w.bytes(signature);
+  std::copy(signature.begin(), signature.end(), out.end() - static_cast<std::ptrdiff_t>(signature.size()));
   return out;
 }
 
 std::optional<Registration> decode_registration(wire::Bytes frame) {
-  if (frame.size() != kRegistrationSize && frame.size() != kSignedRegistrationSize) return std::nullopt;
+  if (frame.size() < 2) return std::nullopt;
+  auto flag_bits = std::to_integer<std::uint8_t>(frame[1]);
+  auto expected = kRegistrationSize + ((flag_bits & kFlagCookie) ? kCookieSize : 0) +
+                  ((flag_bits & kFlagSigned) ? kSignedRegistrationSize - kRegistrationSize : 0);
+  if (frame.size() != expected) return std::nullopt;
   wire::ByteReader r(frame);
   auto type = r.u8();
   auto flags = r.u8();
@@ -72,13 +81,17 @@ std::optional<Registration> decode_registration(wire::Bytes frame) {
   auto timestamp = r.u64();
   if (!type || *type != static_cast<std::uint8_t>(FrameType::registration) || !flags || !locator || !nid || !timestamp)
     return std::nullopt;
-  if ((*flags & ~(kFlagLeave | kFlagSigned)) != 0) return std::nullopt;
-  bool is_signed = (*flags & kFlagSigned) != 0;
-  if (is_signed != (frame.size() == kSignedRegistrationSize)) return std::nullopt;
+  if ((*flags & ~(kFlagLeave | kFlagSigned | kFlagCookie)) != 0) return std::nullopt;
   Registration out{.locator = Locator{*locator}, .nid = Nid{*nid}, .timestamp_us = *timestamp,
                    .leave = (*flags & kFlagLeave) != 0};
-  if (is_signed) {
-    auto rest = r.rest();
+  auto rest = r.rest();
+  if (*flags & kFlagCookie) {
+    Cookie cookie{};
+    std::copy_n(rest.begin(), cookie.size(), cookie.begin());
+    out.cookie = cookie;
+    rest = rest.subspan(cookie.size());
+  }
+  if (*flags & kFlagSigned) {
     security::PublicKey key{};
     std::copy_n(rest.begin(), key.size(), key.begin());
     std::copy_n(rest.begin() + static_cast<std::ptrdiff_t>(key.size()), out.signature.size(), out.signature.begin());
@@ -97,6 +110,7 @@ std::string_view to_string(ReplyStatus s) {
     case ReplyStatus::key_not_allowed: return "key_not_allowed";
     case ReplyStatus::stale: return "stale";
     case ReplyStatus::table_full: return "table_full";
+    case ReplyStatus::source_full: return "source_full";
   }
   return "unknown";
 }
@@ -129,6 +143,22 @@ wire::Buffer encode_unknown_sender(Locator link) {
   auto prefix = data_prefix(link);
   prefix[0] = std::byte{static_cast<std::uint8_t>(FrameType::unknown_sender)};
   return wire::Buffer(prefix.begin(), prefix.end());
+}
+
+wire::Buffer encode_cookie_challenge(const CookieChallenge& c) {
+  wire::Buffer out;
+  wire::ByteWriter w(out);
+  w.u8(static_cast<std::uint8_t>(FrameType::cookie));
+  w.u64(c.timestamp_us);
+  w.bytes(c.cookie);
+  return out;
+}
+
+std::optional<CookieChallenge> decode_cookie_challenge(wire::Bytes frame) {
+  if (frame.size() != kCookieChallengeSize || !is_type(frame, FrameType::cookie)) return std::nullopt;
+  CookieChallenge out{.timestamp_us = read_u64_at(frame, 1)};
+  std::copy_n(frame.begin() + 9, out.cookie.size(), out.cookie.begin());
+  return out;
 }
 
 std::optional<Locator> decode_unknown_sender(wire::Bytes frame) {

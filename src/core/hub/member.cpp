@@ -22,15 +22,19 @@ void HubMember::join(Instant now, Locator locator) {
 }
 
 std::optional<wire::Buffer> HubMember::leave(std::uint64_t wall_us, Locator locator) {
-  if (!locators_.erase(locator)) return std::nullopt;
-  Registration r{.locator = locator, .nid = nid_, .timestamp_us = next_timestamp(wall_us), .leave = true};
+  auto it = locators_.find(locator);
+  if (it == locators_.end()) return std::nullopt;
+  auto cookie = it->second.cookie;  // an expired one: the hub ignores the leave and our membership expires
+  locators_.erase(it);
+  Registration r{.locator = locator, .nid = nid_, .timestamp_us = next_timestamp(wall_us), .leave = true,
+                 .cookie = cookie};
   return encode_registration(r, identity_);
 }
 
 void HubMember::poll(Instant now, std::uint64_t wall_us, std::vector<OutgoingRegistration>& out) {
   for (auto& [locator, state] : locators_) {
     if (state.due > now) continue;
-    Registration r{.locator = locator, .nid = nid_, .timestamp_us = next_timestamp(wall_us)};
+    Registration r{.locator = locator, .nid = nid_, .timestamp_us = next_timestamp(wall_us), .cookie = state.cookie};
     state.last_timestamp_us = r.timestamp_us;
     state.last_sent = now;
     // Expect an answer within `retry`; an accepted one moves this to keepalive.
@@ -51,7 +55,26 @@ bool HubMember::registered(Locator l) const {
   return it != locators_.end() && it->second.registered;
 }
 
+ControlEvent HubMember::handle_challenge(Instant now, const CookieChallenge& challenge) {
+  for (auto& [locator, state] : locators_) {
+    if (state.last_timestamp_us != challenge.timestamp_us) continue;
+    // The hub refused the very cookie we sent (or a forger echoes us): no
+    // early retry, the schedule stands.
+    if (state.cookie == challenge.cookie) break;
+    ++counters_.challenges;
+    state.cookie = challenge.cookie;
+    if (!state.last_challenge || now - *state.last_challenge >= config_.notice_gap) {
+      state.last_challenge = now;
+      state.due = std::min(state.due, now);
+    }
+    return {ControlEvent::Kind::challenged, locator};
+  }
+  ++counters_.ignored_control;
+  return {};
+}
+
 ControlEvent HubMember::handle_control(Instant now, wire::Bytes frame) {
+  if (auto challenge = decode_cookie_challenge(frame)) return handle_challenge(now, *challenge);
   if (auto reply = decode_reply(frame)) {
     auto it = locators_.find(reply->locator);
     // Only an answer to our latest registration counts (not an old or forged echo).

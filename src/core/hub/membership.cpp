@@ -3,26 +3,13 @@
 #include "ilnp/core/hub/membership.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace ilnp::hub {
 
-std::string Endpoint::to_string() const {
-  char text[64];
-  static constexpr std::array<std::uint8_t, 12> kV4Mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::equal(kV4Mapped.begin(), kV4Mapped.end(), address.begin())) {
-    std::snprintf(text, sizeof text, "%u.%u.%u.%u:%u", address[12], address[13], address[14], address[15], port);
-    return text;
-  }
-  std::string out = "[";
-  for (std::size_t i = 0; i < 16; i += 2) {
-    std::snprintf(text, sizeof text, i ? ":%x" : "%x", (address[i] << 8) | address[i + 1]);
-    out += text;
-  }
-  return out + "]:" + std::to_string(port);
-}
-
-MembershipTable::MembershipTable(HubConfig config) : config_(std::move(config)) {
+MembershipTable::MembershipTable(HubConfig config)
+    : config_(std::move(config)),
+      cookies_(config_.cookie_secret, config_.cookie_period),
+      replies_(config_.unverified_replies) {
   if (config_.max_registration_age.count() <= 0 || config_.max_registration_age > config_.member_expiry)
     config_.max_registration_age = config_.member_expiry;
 }
@@ -63,6 +50,17 @@ RegistrationOutcome MembershipTable::handle_registration(Instant now, std::uint6
     return outcome;  // no reply: nothing to say to garbage
   }
   const auto& r = *outcome.registration;
+  // First, and before the signature costs anything: does the sender receive
+  // at its address? Until it proves so it gets nothing larger than it sent.
+  if (!r.cookie || !cookies_.valid(now, from, *r.cookie)) {
+    ++counters_.unverified;
+    outcome.unverified = true;
+    if (replies_.allow(now, from)) {
+      ++counters_.challenges;
+      outcome.reply = encode_cookie_challenge({r.timestamp_us, cookies_.make(now, from)});
+    }
+    return outcome;
+  }
   auto group = groups_.find(r.locator);
   Member* existing = nullptr;
   if (group != groups_.end())
@@ -77,6 +75,8 @@ RegistrationOutcome MembershipTable::handle_registration(Instant now, std::uint6
     return outcome;
   }
   if (!existing && member_count_ >= config_.max_members) return refuse(std::move(outcome), ReplyStatus::table_full);
+  bool moves = !existing || existing->endpoint != from;
+  if (moves && !r.leave && !source_has_room(from)) return refuse(std::move(outcome), ReplyStatus::source_full);
 
   auto& g = group != groups_.end() ? group->second : groups_[r.locator];
   auto expiry_s = static_cast<std::uint16_t>(
@@ -86,6 +86,7 @@ RegistrationOutcome MembershipTable::handle_registration(Instant now, std::uint6
     ++member_count_;
     outcome.joined = true;
   } else if (existing->endpoint != from) {
+    count_source(existing->endpoint, -1);
     if (auto old = g.by_endpoint.find(existing->endpoint); old != g.by_endpoint.end() && old->second == r.nid)
       g.by_endpoint.erase(old);
     if (!existing->departed && !r.leave) {
@@ -94,6 +95,7 @@ RegistrationOutcome MembershipTable::handle_registration(Instant now, std::uint6
     }
   }
   outcome.joined = outcome.joined || (existing->departed && !r.leave);
+  if (moves) count_source(from, +1);
   existing->endpoint = from;
   existing->expires = now + config_.member_expiry;
   existing->last_timestamp_us = r.timestamp_us;
@@ -147,8 +149,32 @@ DataVerdict MembershipTable::route(const Endpoint& from, wire::Bytes frame, std:
 void MembershipTable::erase(Group& group, std::map<Nid, Member>::iterator member) {
   if (auto e = group.by_endpoint.find(member->second.endpoint); e != group.by_endpoint.end() && e->second == member->first)
     group.by_endpoint.erase(e);
+  count_source(member->second.endpoint, -1);
   group.members.erase(member);
   --member_count_;
+}
+
+bool MembershipTable::source_has_room(const Endpoint& from) const {
+  auto held = [&](const Endpoint& key) {
+    auto it = per_source_.find(key);
+    return it == per_source_.end() ? std::size_t{0} : it->second;
+  };
+  return held(address_of(from)) < config_.max_members_per_address &&
+         held(prefix_of(from)) < config_.max_members_per_prefix;
+}
+
+// A departed member still holds its share until it expires: leaving and
+// joining again cannot be used to exceed it.
+void MembershipTable::count_source(const Endpoint& e, int delta) {
+  auto address = address_of(e), prefix = prefix_of(e);
+  for (const auto& key : {address, prefix}) {
+    if (delta > 0) {
+      ++per_source_[key];
+    } else if (auto it = per_source_.find(key); it != per_source_.end() && --it->second == 0) {
+      per_source_.erase(it);
+    }
+    if (address == prefix) break;  // host bits zero: one entry
+  }
 }
 
 std::vector<Expired> MembershipTable::expire(Instant now) {

@@ -17,7 +17,7 @@ namespace ilnp::hub {
 inline constexpr std::uint16_t kDefaultHubPort = 10010;
 
 // The first byte of every frame.
-enum class FrameType : std::uint8_t { data = 1, registration = 2, reply = 3, unknown_sender = 4 };
+enum class FrameType : std::uint8_t { data = 1, registration = 2, reply = 3, unknown_sender = 4, cookie = 5 };
 
 // Data: type (1) | link locator (8) | overlay datagram (40 or more bytes).
 inline constexpr std::size_t kDataPrefixSize = 9;
@@ -30,13 +30,17 @@ using DataPrefix = std::array<std::byte, kDataPrefixSize>;
 [[nodiscard]] Ilv data_destination(wire::Bytes frame);
 
 // Registration: type | flags | locator | NID | timestamp (unix µs) = 26 bytes,
-// then, when signed, public key (32) | signature (64) over kRegistrationContext
-// followed by bytes 0..58.
+// then, with the cookie flag, the hub's cookie (16), then, when signed,
+// public key (32) | signature (64) over kRegistrationContext followed by
+// every byte before the signature.
 inline constexpr std::size_t kRegistrationSize = 26;
+inline constexpr std::size_t kCookieSize = 16;
 inline constexpr std::size_t kSignedRegistrationSize = kRegistrationSize + 32 + 64;
 inline constexpr std::string_view kRegistrationContext = "ilnp-overlay hub registration v1";
 inline constexpr std::uint8_t kFlagLeave = 0x01;
 inline constexpr std::uint8_t kFlagSigned = 0x02;
+inline constexpr std::uint8_t kFlagCookie = 0x04;
+using Cookie = std::array<std::byte, kCookieSize>;
 
 struct Registration {
   Locator locator{};
@@ -45,11 +49,13 @@ struct Registration {
   bool leave{false};
   std::optional<security::PublicKey> key{};  // set: signed
   security::Signature signature{};
+  std::optional<Cookie> cookie{};  // set: echoes the hub's cookie for our address
 };
 
 // Unsigned (legacy) when `identity` is null; else signed, with nid = identity's.
 [[nodiscard]] wire::Buffer encode_registration(const Registration& r, const security::Identity* identity);
-// Exact sizes only, known flags only, signed flag agrees with the size.
+// Exact sizes only (26, 42, 122 or 138), known flags only, the signed and
+// cookie flags agree with the size.
 [[nodiscard]] std::optional<Registration> decode_registration(wire::Bytes frame);
 // The bytes a registration's signature covers.
 [[nodiscard]] wire::Buffer registration_signed_bytes(wire::Bytes frame);
@@ -65,8 +71,9 @@ enum class ReplyStatus : std::uint8_t {
   key_not_allowed = 5,
   stale = 6,
   table_full = 7,
+  source_full = 8,  // the source address's or its prefix's share of the table is used up
 };
-inline constexpr std::uint8_t kReplyStatusCount = 8;
+inline constexpr std::uint8_t kReplyStatusCount = 9;
 [[nodiscard]] std::string_view to_string(ReplyStatus s);
 
 // Reply: type | status | locator | NID | echoed timestamp | expiry seconds (2) = 28 bytes.
@@ -80,6 +87,19 @@ struct Reply {
 };
 [[nodiscard]] wire::Buffer encode_reply(const Reply& r);
 [[nodiscard]] std::optional<Reply> decode_reply(wire::Bytes frame);
+
+// Cookie challenge: type | echoed timestamp (8) | cookie (16) = 25 bytes, the
+// hub's answer to a registration without a valid cookie for its source
+// address. Smaller than the smallest registration (26): an unverified
+// address never gets more bytes than it sent. The member repeats its
+// registration with the cookie, which proves it receives at that address.
+inline constexpr std::size_t kCookieChallengeSize = 1 + 8 + kCookieSize;
+struct CookieChallenge {
+  std::uint64_t timestamp_us{0};
+  Cookie cookie{};
+};
+[[nodiscard]] wire::Buffer encode_cookie_challenge(const CookieChallenge& c);
+[[nodiscard]] std::optional<CookieChallenge> decode_cookie_challenge(wire::Bytes frame);
 
 // Unknown sender: type | locator = 9 bytes. Sent to a data frame from an
 // address that is not a member of its locator (e.g. after a NAT rebinding):

@@ -19,8 +19,8 @@ struct MemberConfig {
   Duration keepalive{std::chrono::seconds(25)};
   // Until the hub answers (or after a refusal: keepalive instead).
   Duration retry{std::chrono::seconds(1)};
-  // Unknown-sender notices are unauthenticated: at most one early
-  // registration per locator per this interval.
+  // Unknown-sender notices and cookie challenges are unauthenticated: at
+  // most one early registration per locator per this interval for each.
   Duration notice_gap{std::chrono::seconds(1)};
 };
 
@@ -29,12 +29,13 @@ struct MemberCounters {
   std::uint64_t accepted{0};
   std::uint64_t refused{0};
   std::uint64_t notices{0};
+  std::uint64_t challenges{0};  // cookie challenges answered
   std::uint64_t ignored_control{0};  // malformed or not for a locator of ours
 };
 
 // What a control frame from a hub meant, for the log.
 struct ControlEvent {
-  enum class Kind { registered, refreshed, refused, left, notice, ignored } kind{Kind::ignored};
+  enum class Kind { registered, refreshed, refused, left, notice, challenged, ignored } kind{Kind::ignored};
   Locator locator;
   ReplyStatus status{ReplyStatus::accepted};
 };
@@ -56,7 +57,9 @@ class HubMember {
   // Appends the registrations due at `now` and reschedules them.
   void poll(Instant now, std::uint64_t wall_us, std::vector<OutgoingRegistration>& out);
   [[nodiscard]] Instant next_timeout() const;
-  // A reply or unknown-sender frame from a hub.
+  // A reply, cookie challenge or unknown-sender frame from a hub. A challenge
+  // that echoes our latest registration for a locator stores its cookie and
+  // makes the registration due again at once: the next one carries it.
   ControlEvent handle_control(Instant now, wire::Bytes frame);
   // The locator of a data frame for a locator we joined; nullopt: drop it.
   [[nodiscard]] std::optional<Locator> accept_data(wire::Bytes frame) const;
@@ -73,7 +76,10 @@ class HubMember {
     bool registered{false};
     bool refused{false};
     std::optional<Instant> last_notice;
+    std::optional<Instant> last_challenge;
+    std::optional<Cookie> cookie;  // the hub's cookie for our address, echoed in registrations
   };
+  ControlEvent handle_challenge(Instant now, const CookieChallenge& challenge);
   [[nodiscard]] std::uint64_t next_timestamp(std::uint64_t wall_us);
 
   MemberConfig config_;

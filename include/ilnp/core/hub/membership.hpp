@@ -1,6 +1,7 @@
 // The relay hub's only state: which endpoint is a member of which locator,
-// until when (proto/README.md section 12). Decides registrations and where a
-// data frame goes; never reads past the overlay header. Knows no sockets.
+// until when (proto/README.md section 12). Decides registrations (after their
+// address cookie) and where a data frame goes; never reads past the overlay
+// header. Knows no sockets.
 #pragma once
 
 #include <array>
@@ -11,18 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "ilnp/core/hub/cookie.hpp"
+#include "ilnp/core/hub/endpoint.hpp"
 #include "ilnp/core/hub/frames.hpp"
+#include "ilnp/core/hub/source_budget.hpp"
 #include "ilnp/core/time.hpp"
 
 namespace ilnp::hub {
-
-// A UDP endpoint as the hub sees it (IPv4 as v4-mapped IPv6).
-struct Endpoint {
-  std::array<std::uint8_t, 16> address{};
-  std::uint16_t port{0};
-  auto operator<=>(const Endpoint&) const = default;
-  [[nodiscard]] std::string to_string() const;  // "[2001:db8::1]:4000", "1.2.3.4:4000"
-};
 
 struct HubConfig {
   bool secure{true};  // refuse unsigned registrations
@@ -32,6 +28,16 @@ struct HubConfig {
   // freshness record of its member. Zero: member_expiry.
   Duration max_registration_age{std::chrono::seconds(60)};
   std::size_t max_members{4096};
+  // One address (a host, or a NAT's public address) and one /64 or /24 may
+  // hold at most this many members: no single site fills the table.
+  std::size_t max_members_per_address{64};
+  std::size_t max_members_per_prefix{256};
+  // Address cookies: the caller's random secret, and how long one time bucket
+  // lasts (a cookie is valid for one to two of them).
+  CookieSecret cookie_secret{};
+  Duration cookie_period{std::chrono::minutes(2)};
+  // Cookie challenges and unknown-sender notices: the source is unverified.
+  SourceBudgetLimits unverified_replies{};
   // Locators restricted to these keys (secure mode); others take any key.
   std::map<Locator, std::set<security::PublicKey>> allowed_keys{};
 };
@@ -44,6 +50,8 @@ struct HubCounters {
   std::uint64_t expiries{0};
   std::array<std::uint64_t, kReplyStatusCount> refusals{};  // by ReplyStatus
   std::uint64_t malformed_registrations{0};
+  std::uint64_t unverified{0};  // registrations without a valid cookie for their source
+  std::uint64_t challenges{0};  // cookie challenges sent to them
   std::uint64_t data_in{0};
   std::uint64_t data_out{0};  // copies sent
   std::uint64_t unicast{0};
@@ -57,7 +65,8 @@ struct RegistrationOutcome {
   std::optional<Registration> registration;  // unset: malformed, no reply
   bool joined{false};                        // a new member
   std::optional<Endpoint> rebound_from;      // the member's previous endpoint
-  wire::Buffer reply;                        // to send back to the sender
+  bool unverified{false};                    // no valid cookie: nothing checked, nothing changed
+  wire::Buffer reply;                        // to send back to the sender (may be empty)
 };
 
 enum class DataVerdict { unicast, fanout, malformed, not_member };
@@ -73,11 +82,18 @@ class MembershipTable {
   explicit MembershipTable(HubConfig config);
 
   // A registration frame from `from`; `wall_us` is the hub's unix time in µs.
+  // Without a valid cookie for `from` it is only answered with a cookie
+  // challenge (within the unverified-reply budget), before any other check.
   [[nodiscard]] RegistrationOutcome handle_registration(Instant now, std::uint64_t wall_us, const Endpoint& from,
                                                         wire::Bytes frame);
   // Where a data frame from `from` goes: `to` is cleared and filled (the
   // caller's vector, so the data path does not allocate once warm).
   DataVerdict route(const Endpoint& from, wire::Bytes frame, std::vector<Endpoint>& to);
+  // Whether an unverified reply (an unknown-sender notice) may go to `to` now.
+  [[nodiscard]] bool allow_unverified_reply(Instant now, const Endpoint& to) { return replies_.allow(now, to); }
+  [[nodiscard]] std::uint64_t unverified_replies_suppressed() const { return replies_.suppressed(); }
+  // The cookie a registration from `from` must carry now (tests, simulators).
+  [[nodiscard]] Cookie cookie_for(Instant now, const Endpoint& from) const { return cookies_.make(now, from); }
   // Removes members whose registration expired; returns them for the log.
   std::vector<Expired> expire(Instant now);
 
@@ -100,10 +116,15 @@ class MembershipTable {
                                   const Member* existing) const;
   RegistrationOutcome refuse(RegistrationOutcome outcome, ReplyStatus status);
   void erase(Group& group, std::map<Nid, Member>::iterator member);
+  [[nodiscard]] bool source_has_room(const Endpoint& from) const;
+  void count_source(const Endpoint& e, int delta);
 
   HubConfig config_;
   std::map<Locator, Group> groups_;
   std::size_t member_count_{0};
+  std::map<Endpoint, std::size_t> per_source_;  // members per address and per prefix (port 0)
+  CookieJar cookies_;
+  SourceBudget replies_;
   HubCounters counters_;
 };
 
