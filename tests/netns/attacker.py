@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mallory: an attacker on the overlay's LAN, for tests/netns/attacks.sh.
+"""mallory: an attacker on the overlay's LAN, for tests/netns/attacks*.sh.
 
 Speaks the wire of proto/README.md directly (raw UDP to the locator groups
 ff12:0:<uid>:0:<locator>, port 10000, hop limit 1), with no help from the
@@ -15,6 +15,9 @@ Subcommands (each prints one JSON object describing what it sent):
   inject-sealed  47 datagrams with random ciphertext (or a tampered capture)
   cleartext      one 42 datagram claiming a peer's NID
   name-flood     signed advertisements of many names, then a claim of one
+  spoof-route    unsigned 40-byte headers claiming a source locator, hop limit 255
+  key-flood      signed advertisements, each from a freshly generated key
+  solicit-flood  legacy solicitations at a set rate, each from a new NID
   nonce-reuse    sealed datagrams of one direction that reuse (epoch, counter)
   id             mallory's NID and public key
 """
@@ -403,6 +406,53 @@ def cmd_name_flood(args):
                       "mallory_nid": fmt64(me.nid), "seconds": round(time.time() - start, 2)}))
 
 
+def _paced(rate, count, send_one):
+    """Calls send_one(i) count times at about rate a second."""
+    start = time.time()
+    for i in range(count):
+        delay = start + i / rate - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        send_one(i)
+    return round(time.time() - start, 2)
+
+
+def cmd_spoof_route(args):
+    """Unsigned 40-byte headers claiming a source locator (issue 15, item 2):
+    hop limit 255 makes the claimed way look shorter than any real one."""
+    link = Link(args.interface, args.port)
+    datagram = header(NH_TRANSPORT, b"", parse64(args.src_loc), 0x6D00_0000_0000_0001,
+                      parse64(args.send_on), 0x6D00_0000_0000_0002, hop=255)
+    seconds = _paced(args.rate, int(args.rate * args.seconds), lambda _: link.send(parse64(args.send_on), datagram))
+    print(json.dumps({"spoofed_headers": int(args.rate * args.seconds), "seconds": seconds}))
+
+
+def cmd_key_flood(args):
+    """Signed advertisements from freshly generated keys (issue 15, item 1)."""
+    link = Link(args.interface, args.port)
+    start = time.time()
+    for i in range(args.count):
+        me = Identity(os.urandom(32))
+        loc = 0x6D00_0000_0000_0000 + i
+        payload = secure_advert(me, me.nid, loc, now_us(), "%s%d" % (args.prefix, i))
+        link.send(parse64(args.send_on), header(NH_SECURE_DISCOVERY, payload, loc, me.nid, ALL_NODES, 0))
+    print(json.dumps({"flooded_keys": args.count, "seconds": round(time.time() - start, 2)}))
+
+
+def cmd_solicit_flood(args):
+    """Legacy solicitations, each from a new NID so no copy filter merges them."""
+    link = Link(args.interface, args.port)
+    loc = parse64(args.send_on)
+
+    def one(i):
+        nid = 0x6D00_0000_0000_0000 + i
+        payload = nid.to_bytes(8, "big") + loc.to_bytes(8, "big") + bytes([1]) + ("%s%d" % (args.prefix, i)).encode()
+        link.send(loc, header(NH_DISCOVERY, payload, loc, nid, ALL_NODES, 0, hop=3))
+
+    seconds = _paced(args.rate, args.count, one)
+    print(json.dumps({"solicitations": args.count, "seconds": seconds}))
+
+
 def cmd_nonce_reuse(args):
     """Sealed datagrams of one direction that share (epoch, counter) but differ:
     the same ChaCha20 key and nonce twice, so c1 ^ c2 = p1 ^ p2."""
@@ -500,6 +550,26 @@ def main():
     p.add_argument("--claim-from", type=int, help="claim after every filler from this one (default: count - 150)")
     p.add_argument("--send-on", required=True)
     p.set_defaults(func=cmd_name_flood)
+
+    p = sub.add_parser("spoof-route")
+    p.add_argument("--src-loc", required=True)
+    p.add_argument("--send-on", required=True)
+    p.add_argument("--rate", type=float, default=2.0)
+    p.add_argument("--seconds", type=float, default=6.0)
+    p.set_defaults(func=cmd_spoof_route)
+
+    p = sub.add_parser("key-flood")
+    p.add_argument("--count", type=int, default=1500)
+    p.add_argument("--prefix", default="mallory-key-")
+    p.add_argument("--send-on", required=True)
+    p.set_defaults(func=cmd_key_flood)
+
+    p = sub.add_parser("solicit-flood")
+    p.add_argument("--count", type=int, default=10000)
+    p.add_argument("--rate", type=float, default=2000.0)
+    p.add_argument("--prefix", default="mallory-sol-")
+    p.add_argument("--send-on", required=True)
+    p.set_defaults(func=cmd_solicit_flood)
 
     p = sub.add_parser("nonce-reuse")
     p.add_argument("--capture", action="append", required=True)

@@ -36,6 +36,8 @@
 # usage: attacks.sh ILNP_BINARY secure|legacy   (exit 77: skipped)
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=SCRIPTDIR/attacks_lib.sh
+source "$(dirname "$0")/attacks_lib.sh"
 netns_require
 netns_require_python
 MODE=${2:?usage: attacks.sh ILNP_BINARY secure|legacy}
@@ -74,20 +76,6 @@ node_args() { # LABEL HOSTNAME LOCATORS
     --network.log=info --discovery.log=info)
   if [[ $MODE == legacy ]]; then args+=(--network.nid="${NID_OF[$1]}"); fi
   printf '%s\n' "${args[@]}"
-}
-ctl() { "$ILNP" ctl --socket "$NETNS_DIR/$1.sock" "${@:2}"; }
-status() { ctl "$1" --json status; }
-# counter LABEL NAME: one of the node's counters (drop_<reason>, updates_received, ...).
-counter() {
-  status "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["counters"].get(sys.argv[1], 0))' "$2"
-}
-field() { status "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"; }
-
-# alice's received count and duplicates, from her newest progress line.
-progress_field() { # received|duplicates|sent LABEL
-  local line
-  line=$(grep ' progress: ' "$(out_of "${2:-alice}")" 2>/dev/null | tail -n 1)
-  awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } } END { if (NR == 0) print 0 }' <<<"$line"
 }
 received() { progress_field received alice; }
 

@@ -48,6 +48,8 @@ enum class DropReason : std::size_t {
   unknown_host,
   duplicate_forward,
   payload_too_large,
+  // Well-formed but over a budget: a solicitation left unanswered, a flood not relayed.
+  rate_limited,
   count_,
 };
 
@@ -64,7 +66,7 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
       "own_packet",
       "not_joined",         "no_route",                "hop_limit_exceeded", "same_link",
       "port_unbound",       "duplicate_flood",         "handoff_duplicate",  "unknown_host",       "duplicate_forward",
-      "payload_too_large",
+      "payload_too_large",  "rate_limited",
   };
   return names[static_cast<std::size_t>(r)];
 }

@@ -48,6 +48,13 @@ bool RouteTable::learn(Locator destination, Locator via, Instant now, std::uint8
   return changed;
 }
 
+bool RouteTable::confirm(Locator destination, Locator via, Instant now) {
+  auto it = routes_.find(destination);
+  if (it == routes_.end() || it->second.via != via) return false;
+  it->second.learned = now;
+  return true;
+}
+
 std::optional<Locator> RouteTable::lookup(Locator destination, Instant now) {
   auto it = routes_.find(destination);
   if (it == routes_.end()) return std::nullopt;

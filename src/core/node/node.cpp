@@ -22,6 +22,13 @@ constexpr Duration kSameLengthCopyWindow = std::chrono::milliseconds(10);
 // Table sizes: discovery and deliveries are slow; forwarding may be fast.
 constexpr std::size_t kFloodDigests = 1024;
 constexpr std::size_t kForwardDigests = 4096;
+// Solicitations answered per arrival link (a node answers one per solicitor;
+// a LAN rarely has more than a few joining at once), and discovery floods
+// relayed per arrival link: well above a LAN's discovery, far below a flood.
+constexpr double kAnswerRate = 10;
+constexpr double kAnswerBurst = 20;
+constexpr double kRelayRate = 100;
+constexpr double kRelayBurst = 200;
 
 std::string describe(const wire::Header& h) {
   return "from " + h.source.to_string() + " to " + h.destination.to_string() +
@@ -51,10 +58,13 @@ Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger, std::option
       delivered_copies_(kCopyWindow, kSameLengthCopyWindow, kFloodDigests),
       names_(3 * config_.discovery_wait_time),
       solicit_(config_.discovery_wait_time),
+      answers_(kAnswerRate, kAnswerBurst),
+      relays_(kRelayRate, kRelayBurst),
       correspondents_(config_.active_session_ttl),
       peer_bindings_(3 * config_.discovery_wait_time),
       updates_(config_.loc_update_retries, config_.loc_update_retry_wait_time),
-      identity_(std::move(identity)) {
+      identity_(std::move(identity)),
+      peer_keys_(std::max(3 * config_.discovery_wait_time, config_.active_session_ttl)) {
   if (secure() && (!identity_ || identity_->nid() != config_.nid))
     throw std::invalid_argument("a secure node needs its identity, and its NID must be the identity's");
   if (config_.security.encrypt && !secure()) throw std::invalid_argument("encryption needs secure mode");
@@ -112,10 +122,13 @@ void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
     return drop(DropReason::not_joined, &h, arrival);
 
   if (active_link && !is_active(h.source.locator) && h.source.locator != kAllNodes) {
-    if (routes_.learn(h.source.locator, arrival, now, h.hop_limit))
-      log_.log(Layer::network, Level::info, [&] {
-        return "learned route to " + h.source.locator.to_string() + " via " + arrival.to_string();
-      });
+    // Secure mode: an unauthenticated source locator only confirms a route
+    // (section 9); signed discovery learns and moves them.
+    if (secure()) {
+      routes_.confirm(h.source.locator, arrival, now);
+    } else {
+      learn_route(h.source.locator, arrival, now, h.hop_limit);
+    }
   }
 
   bool for_us = h.destination.nid == config_.nid || h.destination.locator == kAllNodes;
@@ -177,11 +190,36 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
     return flood(h, arrival, datagram, now);
   }
   learn_name(message->hostname, Ilv{message->locator, message->nid}, arrival, now);
-  if (message->solicitation) {
-    solicit_.heard_solicitation(now);
-    for (auto l : active_) send_discovery(l, false, now);
-  }
+  if (message->solicitation) answer_solicitation(arrival, now);
   flood(h, arrival, datagram, now, message->solicitation ? FloodKind::solicitation : FloodKind::advertisement);
+}
+
+void Node::learn_route(Locator destination, Locator arrival, Instant now, std::uint8_t hop_limit) {
+  if (routes_.learn(destination, arrival, now, hop_limit))
+    log_.log(Layer::network, Level::info,
+             [&] { return "learned route to " + destination.to_string() + " via " + arrival.to_string(); });
+}
+
+void Node::answer_solicitation(Locator arrival, Instant now) {
+  solicit_.heard_solicitation(now);
+  // Each answer goes out on every link: without a budget per arrival link a
+  // flood of solicitations is multiplied (issue 15, item 10).
+  if (!answers_.take(arrival, now)) {
+    count_drop(DropReason::rate_limited, arrival);
+    return rate_limited_log(now, "solicitation on " + arrival.to_string() + " left unanswered");
+  }
+  for (auto l : active_) send_discovery(l, false, now);
+}
+
+void Node::rate_limited_log(Instant now, std::string what) {
+  // One line a second at most; the counters carry the rest.
+  ++rate_limited_since_log_;
+  if (now < next_rate_log_) return;
+  next_rate_log_ = now + std::chrono::seconds(1);
+  log_.log(Layer::network, Level::info, [&] {
+    return "rate limit: " + what + " (" + std::to_string(rate_limited_since_log_) + " refused since the last line)";
+  });
+  rate_limited_since_log_ = 0;
 }
 
 void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
@@ -203,6 +241,11 @@ void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, I
   // news once a solicitation passed since (someone new is listening).
   if (kind == FloodKind::advertisement) key = forwarding::digest(solicitations_flooded_, std::as_bytes(std::span(&key, 1)));
   if (!floods_.first_sighting(key, now)) return count_drop(DropReason::duplicate_flood, arrival);
+  // Distinct floods (fresh NIDs) pass the filter above: bound what we relay.
+  if (!relays_.take(arrival, now)) {
+    count_drop(DropReason::rate_limited, arrival);
+    return rate_limited_log(now, "flood from " + arrival.to_string() + " not relayed");
+  }
   if (kind == FloodKind::solicitation) ++solicitations_flooded_;
   for (auto l : active_) {
     if (l == arrival) continue;
@@ -308,6 +351,7 @@ SendStatus Node::send_to(Instant now, Port source_port, Ilv destination, Port de
     return SendStatus::no_route;
   }
   auto segment = wire::encode_transport(source_port, destination_port, data);
+  if (secure()) peer_keys_.talked_to(destination.nid, now);  // its key outranks strangers'
   if (sealed_) {
     // Never in clear when encryption is on: without the peer's key, ask and drop.
     auto key = peer_keys_.key_of(destination.nid);
@@ -343,6 +387,7 @@ void Node::handle_timeout(Instant now) {
   for (const auto& r : routes_.expire(now))
     log_.log(Layer::network, Level::info,
              [&] { return "expired route to " + r.destination.to_string() + " via " + r.via.to_string(); });
+  peer_keys_.expire(now);
   for (const auto& e : names_.expire(now))
     log_.log(Layer::discovery, Level::info, [&] { return "expired name " + e.hostname + " at " + e.ilv.to_string(); });
   if (now >= next_route_refresh_ || now >= routes_.next_deadline()) {

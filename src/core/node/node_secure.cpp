@@ -50,18 +50,26 @@ void Node::receive_secure_discovery(const wire::Header& h, Locator arrival, wire
     return drop(DropReason::pinned_key_mismatch, &h, arrival);
   if (too_old(m->timestamp, now) || !peer_keys_.is_fresh_discovery(m->nid, m->timestamp))
     return drop(DropReason::stale_message, &h, arrival);
+  // Routes follow the first copy of a new signed advertisement to its signed
+  // locator; a copy of one already seen (a re-flood, or a replay on another
+  // link) only confirms (section 9).
+  if (m->locator == h.source.locator && !is_active(m->locator)) {
+    if (peer_keys_.is_new_discovery(m->nid, m->timestamp)) {
+      learn_route(m->locator, arrival, now, h.hop_limit);
+    } else {
+      routes_.confirm(m->locator, arrival, now);
+    }
+  }
   // First come, first served: a live name is not handed to another key, and a
   // full cache refuses newcomers instead of evicting someone's name.
   if (auto owner = names_.resolve(m->hostname, now); owner && owner->nid != m->nid)
     return drop(DropReason::hostname_taken, &h, arrival);
   if (names_.full_for(m->hostname)) return drop(DropReason::table_full, &h, arrival);
-  if (!peer_keys_.learn(m->nid, m->key)) return drop(DropReason::table_full, &h, arrival);
+  if (!peer_keys_.learn(m->nid, m->key, now)) return drop(DropReason::table_full, &h, arrival);
+  if (config_.security.pinned.contains(m->hostname)) peer_keys_.talked_to(m->nid, now);
   peer_keys_.accepted(m->nid, security::Freshness::discovery, m->timestamp);
   learn_name(m->hostname, Ilv{m->locator, m->nid}, arrival, now, m->key);
-  if (m->solicitation) {
-    solicit_.heard_solicitation(now);
-    for (auto l : active_) send_discovery(l, false, now);
-  }
+  if (m->solicitation) answer_solicitation(arrival, now);
   flood(h, arrival, datagram, now);
 }
 
@@ -81,7 +89,8 @@ void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::B
   if (!security::verify(m->key, wire::secure_update_signed_bytes(*m, h.source.nid, h.destination.nid), m->signature))
     return drop(DropReason::bad_signature, &h, arrival);
   if (too_old(m->sequence, now)) return drop(DropReason::stale_message, &h, arrival);
-  if (!peer_keys_.learn(h.source.nid, m->key)) return drop(DropReason::table_full, &h, arrival);
+  if (!peer_keys_.learn(h.source.nid, m->key, now)) return drop(DropReason::table_full, &h, arrival);
+  peer_keys_.talked_to(h.source.nid, now);  // a correspondent: verified above
   if (m->is_ack) {
     // Only an ack of the update we sent last counts.
     if (m->acknowledges != last_update_sequence_) return drop(DropReason::stale_message, &h, arrival);
@@ -130,6 +139,7 @@ void Node::receive_sealed(const wire::Header& h, Locator arrival, wire::Bytes pa
   if (!sealed) return drop(sealed.error(), &h, arrival);
   auto plain = sealed_->open(h.source.nid, *key, *sealed);
   if (!plain) return drop(plain.error(), &h, arrival);
+  peer_keys_.talked_to(h.source.nid, now);
   deliver_segment(h, arrival, *plain, now);
 }
 

@@ -49,6 +49,10 @@ class RouteTable {
   // a way with more hops left, or any way once the current one has not
   // been confirmed at its length for kShorterWayHold.
   bool learn(Locator destination, Locator via, Instant now, std::uint8_t hop_limit);
+  // Secure mode's rule for traffic nothing authenticated (proto/README.md,
+  // section 9): keeps an existing route through `via` alive, never creates
+  // one nor moves one. Returns whether a route was confirmed.
+  bool confirm(Locator destination, Locator via, Instant now);
   // The joined locator to send through, if any; marks the route as used.
   [[nodiscard]] std::optional<Locator> lookup(Locator destination, Instant now);
   // After leaving `via`: every route through it moves to its alternate (if it

@@ -13,6 +13,7 @@
 #include "ilnp/core/discovery/solicit_schedule.hpp"
 #include "ilnp/core/forwarding/duplicate_filter.hpp"
 #include "ilnp/core/forwarding/route_table.hpp"
+#include "ilnp/core/forwarding/token_bucket.hpp"
 #include "ilnp/core/log.hpp"
 #include "ilnp/core/mobility/correspondents.hpp"
 #include "ilnp/core/mobility/peer_bindings.hpp"
@@ -63,7 +64,7 @@ class Node {
   void restore_binding(const std::string& hostname, Ilv ilv, Instant seen,
                        std::optional<security::PublicKey> key = std::nullopt) {
     names_.learn(hostname, ilv, seen);
-    if (key && security::nid_of(*key) == ilv.nid) peer_keys_.learn(ilv.nid, *key);
+    if (key && security::nid_of(*key) == ilv.nid) peer_keys_.learn(ilv.nid, *key, seen);
   }
 
   // Solicits now (at most once a second) when a name or route is missing.
@@ -111,6 +112,9 @@ class Node {
   void receive_sealed(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void send_secure_discovery(Locator link, bool solicitation, Instant now);
   void send_secure_update(Locator via, Ilv peer);
+  void learn_route(Locator destination, Locator arrival, Instant now, std::uint8_t hop_limit);
+  void answer_solicitation(Locator arrival, Instant now);
+  void rate_limited_log(Instant now, std::string what);
   void learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Instant now,
                   std::optional<security::PublicKey> key = std::nullopt);
   [[nodiscard]] std::uint64_t next_wall_stamp(Instant now);
@@ -139,6 +143,10 @@ class Node {
   std::uint64_t solicitations_flooded_{0};
   discovery::NameCache names_;
   discovery::SolicitSchedule solicit_;
+  forwarding::LinkBudgets answers_;  // solicitations answered per arrival link
+  forwarding::LinkBudgets relays_;   // discovery floods relayed per arrival link
+  Instant next_rate_log_{};
+  std::uint64_t rate_limited_since_log_{0};
   mobility::Correspondents correspondents_;
   mobility::PeerBindings peer_bindings_;
   mobility::UpdateSender updates_;
