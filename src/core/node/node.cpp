@@ -24,11 +24,12 @@ constexpr std::size_t kFloodDigests = 1024;
 constexpr std::size_t kForwardDigests = 4096;
 // Solicitations answered per arrival link (a node answers one per solicitor;
 // a LAN rarely has more than a few joining at once), and discovery floods
-// relayed per arrival link: well above a LAN's discovery, far below a flood.
+// relayed per arrival link: well above a LAN's discovery (the burst covers a
+// grid of 24 routers starting at once), far below a sustained flood.
 constexpr double kAnswerRate = 10;
 constexpr double kAnswerBurst = 20;
 constexpr double kRelayRate = 100;
-constexpr double kRelayBurst = 200;
+constexpr double kRelayBurst = 2000;
 
 std::string describe(const wire::Header& h) {
   return "from " + h.source.to_string() + " to " + h.destination.to_string() +
