@@ -46,7 +46,9 @@ limited=$(($(counter router drop_rate_limited) + $(counter node drop_rate_limite
 log "figure: $COUNT solicitations in ${seconds} s: router+node took in $in datagrams, sent $out" \
   "($(awk -v o="$out" -v s="$seconds" 'BEGIN { printf "%.0f", o / s }')/s out), $limited refused by rate limits"
 ((in >= COUNT)) || fail "the flood did not arrive ($in datagrams in)"
-# Bounded: each node answers at most 20 + 10/s per link, the router relays at most 200 + 100/s.
-((out * 10 <= in)) || fail "solicitation flood: $in datagrams in became $out out"
+# Bounded: each node answers at most 20 + 10/s per link; the router relays at
+# most 2,000 + 100/s (the burst lets a grid of routers start at once): for this
+# 5 s flood about 2,700 out, against 87,000 out for 20,000 in before the budgets.
+((out * 5 <= in)) || fail "solicitation flood: $in datagrams in became $out out"
 ((limited > 0)) || fail "no refusal counted as drop_rate_limited"
 log "ok: the flood was answered at a bounded rate"
