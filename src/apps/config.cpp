@@ -297,7 +297,8 @@ Config load_config(const std::optional<std::string>& file,
   if (::if_nametoindex(interface->c_str()) == 0)
     values.fail("link.mcast_interface", "no network interface named '" + *interface + "' on this machine");
   link.interface = *interface;
-  link.buffer_size = values.integer("link.buffer_size", wire::kHeaderSize + wire::kTransportHeaderSize + 36, 65487);
+  link.buffer_size =
+      static_cast<std::size_t>(values.integer("link.buffer_size", wire::kHeaderSize + wire::kTransportHeaderSize + 36, 65487));
   link.loopback = values.boolean("link.loopback");
   link.emulation.loss = values.number("link.emulate_loss", 0, 1);
   link.emulation.delay = std::chrono::microseconds(

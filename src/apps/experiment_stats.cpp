@@ -14,12 +14,14 @@ void ExperimentStats::on_received(std::uint64_t sequence, std::size_t bytes, Ins
   if (last_arrival_) longest_gap_ = std::max(longest_gap_, at - *last_arrival_);
   last_arrival_ = at;
   bytes_received_ += bytes;
-  if (seen_.size() <= sequence) seen_.resize(std::max<std::size_t>(sequence + 1, seen_.size() * 2), false);
-  if (seen_[sequence]) {
+  // At most kMaxSequence (2^28): an index on 32-bit targets too.
+  auto index = static_cast<std::size_t>(sequence);
+  if (seen_.size() <= index) seen_.resize(std::max<std::size_t>(index + 1, seen_.size() * 2), false);
+  if (seen_[index]) {
     ++duplicates_;
     return;
   }
-  seen_[sequence] = true;
+  seen_[index] = true;
   ++distinct_;
   if (sequence < highest_) ++reordered_;
   if (sequence > highest_) highest_ = sequence;

@@ -195,7 +195,8 @@ void StreamGateway::Impl::read_more(const ConnectionPtr& cp) {
   if (c.reading || c.read_eof || c.tcp_closed || !c.tcp_connected || !c.stream || c.released || c.chunk_length > 0 ||
       c.end_sent() || c.reset_to_send)
     return;
-  auto room = std::min<std::uint64_t>(c.send_credit.available(), kReadChunk);
+  // At most kReadChunk, so it fits a size_t on 32-bit targets.
+  auto room = static_cast<std::size_t>(std::min<std::uint64_t>(c.send_credit.available(), kReadChunk));
   if (room == 0) return;  // a CREDIT from the peer resumes reading
   c.chunk.resize(kReadChunk);
   c.reading = true;

@@ -55,9 +55,10 @@ int learn(const std::string& dir) {
 int verify(const std::string& dir, std::uint64_t n) {
   Database db(dir);  // the node's own open: quick_check, schema version
   const auto bindings = db.bindings();
-  std::vector<bool> seen(n, false);
+  // n is a count the test chose (thousands), so it indexes on 32-bit targets.
+  std::vector<bool> seen(static_cast<std::size_t>(n), false);
   for (const Binding& b : bindings)
-    if (b.nid.value < n) seen[b.nid.value] = true;
+    if (b.nid.value < n) seen[static_cast<std::size_t>(b.nid.value)] = true;
   std::uint64_t missing = 0;
   for (bool s : seen) missing += s ? 0 : 1;
   std::printf("bindings %zu, reported committed %llu, missing %llu\n", bindings.size(),

@@ -48,8 +48,8 @@ TEST(ExperimentApp, PacesFromTheFirstSendThenSendsThreeStopsAndStops) {
   run.run_until(t0 + 1s);
   // 1..10 at t0, t0 + 10 ms, ...; at t0 + 100 ms the run time is over.
   ASSERT_EQ(run.sends.size(), 13u);
-  for (std::uint64_t i = 0; i < 10; ++i) {
-    EXPECT_EQ(run.sends[i].sequence, i + 1);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(run.sends[i].sequence, std::uint64_t{i} + 1);
     EXPECT_EQ(run.sends[i].size, kSize);
     EXPECT_EQ(run.sends[i].at, t0 + i * 10ms);
   }

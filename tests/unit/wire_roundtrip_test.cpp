@@ -17,7 +17,7 @@ TEST(WireRoundTrip, RandomHeadersSurviveEncodeDecode) {
     h.hop_limit = static_cast<std::uint8_t>(rng.next());
     h.source = Ilv{Locator{rng.next()}, Nid{rng.next()}};
     h.destination = Ilv{Locator{rng.next()}, Nid{rng.next()}};
-    wire::Buffer payload(rng.next() % 1400, std::byte{0x5a});
+    wire::Buffer payload(static_cast<std::size_t>(rng.next() % 1400), std::byte{0x5a});
     auto bytes = wire::encode_packet(h, payload);
     auto back = wire::decode_header(bytes);
     ASSERT_TRUE(back.ok());

@@ -3,27 +3,31 @@
 #pragma once
 
 #include <bitset>
+#include <cstddef>
 #include <cstdint>
 
 namespace ilnp::security {
 
 class ReplayWindow {
  public:
-  static constexpr std::uint64_t kWidth = 1024;
+  static constexpr std::size_t kWidth = 1024;
 
   // True (and recorded) the first time `counter` is seen and it is not too old.
   bool accept(std::uint64_t counter) {
     if (!any_ || counter > highest_) {
-      auto shift = any_ ? counter - highest_ : kWidth;
-      seen_ = shift >= kWidth ? std::bitset<kWidth>{} : seen_ << shift;
+      std::uint64_t shift = any_ ? counter - highest_ : kWidth;
+      // Below kWidth the shift fits a size_t on 32-bit targets too.
+      seen_ = shift >= kWidth ? std::bitset<kWidth>{} : seen_ << static_cast<std::size_t>(shift);
       seen_.set(0);
       highest_ = counter;
       any_ = true;
       return true;
     }
     auto age = highest_ - counter;
-    if (age >= kWidth || seen_.test(age)) return false;
-    seen_.set(age);
+    if (age >= kWidth) return false;
+    auto bit = static_cast<std::size_t>(age);
+    if (seen_.test(bit)) return false;
+    seen_.set(bit);
     return true;
   }
 
