@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <net/if.h>
 #include <regex>
 #include <sstream>
 
 #include "ilnp/core/wire/messages.hpp"
+#include "config_lists.hpp"
+#include "config_values.hpp"
 #include "ini_file.hpp"
 
 namespace po = boost::program_options;
@@ -69,6 +72,12 @@ constexpr KeySpec kKeys[] = {
     {"proxy.mappings", nullptr,
      "proxy mappings made at start: 'LOCAL_PORT REMOTE REMOTE_PORT', several separated by commas"},
     {"stream.port", "9899", "overlay transport port the stream gateway (SCTP over the overlay) uses on every node"},
+    {"stream.serve", nullptr,
+     "stream services offered at start, as `ilnp ctl stream serve`: 'SERVICE TCP_HOST:TCP_PORT', several separated "
+     "by commas (e.g. ssh 127.0.0.1:22, web 127.0.0.1:80)"},
+    {"stream.listen", nullptr,
+     "stream listeners opened at start, as `ilnp ctl stream listen`: 'LOCAL_TCP_PORT REMOTE SERVICE', several "
+     "separated by commas (e.g. 6000 bob ssh)"},
     {"security.mode", "auto",
      "secure (signed discovery and updates), legacy (the prototype's wire, unauthenticated), or auto: "
      "legacy when network.nid is set, else secure"},
@@ -97,83 +106,16 @@ const std::map<std::string, std::string> kAliases = {
     {"network.active_uncast_session_ttl", "network.active_unicast_session_ttl"},
 };
 
-class Values {
- public:
-  void set(const std::string& key, std::string value, std::string origin) {
-    values_[key] = {std::move(value), std::move(origin)};
-  }
-  [[nodiscard]] std::optional<std::string> get(const std::string& key) const {
-    if (auto it = values_.find(key); it != values_.end()) return it->second.first;
-    for (const auto& spec : kKeys)
-      if (key == spec.key && spec.default_value) return std::string(spec.default_value);
-    return std::nullopt;
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
-    auto it = values_.find(key);
-    auto origin = it == values_.end() ? std::string("default") : it->second.second;
-    throw ConfigError(origin + ": " + key + ": " + problem);
-  }
-
-  std::uint64_t integer(const std::string& key, std::uint64_t min, std::uint64_t max) const {
-    auto text = *get(key);
-    std::size_t used = 0;
-    unsigned long long v = 0;
-    try {
-      v = std::stoull(text, &used, 10);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || text[0] == '-')
-      fail(key, "'" + text + "' is not a whole number");
-    if (v < min || v > max)
-      fail(key, std::to_string(v) + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + ")");
-    return v;
-  }
-  double number(const std::string& key, double min, double max) const {
-    auto text = *get(key);
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(v)) fail(key, "'" + text + "' is not a number");
-    if (v < min || v > max) fail(key, text + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + ")");
-    return v;
-  }
-  bool boolean(const std::string& key) const {
-    auto v = lower(*get(key));
-    if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
-    if (v == "false" || v == "no" || v == "off" || v == "0") return false;
-    fail(key, "'" + v + "' is not true or false");
-  }
-  Level level(const std::string& key) const {
-    auto v = lower(*get(key));
-    if (auto l = parse_level(v)) return *l;
-    if (v == "true" || v == "yes" || v == "on" || v == "1") return Level::info;
-    if (v == "false" || v == "no" || v == "off" || v == "0") return Level::warn;
-    fail(key, "'" + v + "' is not true, false or one of error|warn|info|debug");
-  }
-
- private:
-  static std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  }
-  std::map<std::string, std::pair<std::string, std::string>> values_;
-};
-
 std::string trim(std::string s) {
   auto b = s.find_first_not_of(" \t\n");
   auto e = s.find_last_not_of(" \t\n");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-std::string take_hub_bindings(const Values& values, const std::string& key, const std::string& text,
+std::string take_hub_bindings(const ConfigValues& values, const std::string& key, const std::string& text,
                               std::map<Locator, std::string>& hubs);
 
-std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values, std::map<Locator, std::string>& hubs) {
+std::vector<std::vector<Locator>> parse_locator_cycle(const ConfigValues& values, std::map<Locator, std::string>& hubs) {
   const std::string key = "network.locators";
   auto text = values.get(key);
   if (!text || trim(*text).empty()) values.fail(key, "no locators given (e.g. locators = 0:0:0:a)");
@@ -182,23 +124,11 @@ std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values, std:
   std::size_t start = 0;
   for (;;) {
     auto dash = text->find('-', start);
-    auto set_text = text->substr(start, dash == std::string::npos ? std::string::npos : dash - start);
-    std::vector<Locator> set;
-    std::size_t s = 0;
-    for (;;) {
-      auto comma = set_text.find(',', s);
-      auto item = trim(set_text.substr(s, comma == std::string::npos ? std::string::npos : comma - s));
-      auto loc = Locator::parse(item);
-      if (!loc) values.fail(key, "'" + item + "' is not a locator (four groups of 1-4 hex digits, e.g. 0:0:0:a)");
-      if (*loc == kAllNodes) values.fail(key, "'" + item + "' is the all-nodes locator and cannot be joined");
-      if (std::find(set.begin(), set.end(), *loc) != set.end()) values.fail(key, "'" + item + "' is listed twice");
-      set.push_back(*loc);
-      if (comma == std::string::npos) break;
-      s = comma + 1;
+    try {
+      cycle.push_back(parse_locator_set(text->substr(start, dash == std::string::npos ? std::string::npos : dash - start)));
+    } catch (const ConfigError& e) {
+      values.fail(key, e.what());
     }
-    if (set.size() > wire::kMaxUpdateLocators)
-      values.fail(key, "a locator set may hold at most " + std::to_string(wire::kMaxUpdateLocators) + " locators");
-    cycle.push_back(std::move(set));
     if (dash == std::string::npos) break;
     start = dash + 1;
   }
@@ -207,7 +137,7 @@ std::vector<std::vector<Locator>> parse_locator_cycle(const Values& values, std:
 
 // "0:0:0:e@hub.example.org:10010" in network.locators or link.hubs: records
 // the hub of each locator and returns the text without the "@HOST:PORT" parts.
-std::string take_hub_bindings(const Values& values, const std::string& key, const std::string& text,
+std::string take_hub_bindings(const ConfigValues& values, const std::string& key, const std::string& text,
                               std::map<Locator, std::string>& hubs) {
   // Lazy host, then a port followed by the end or a separator: hostnames may contain '-'.
   static const std::regex kBinding(
@@ -253,7 +183,10 @@ po::options_description config_options() {
 
 Config load_config(const std::optional<std::string>& file,
                    const std::vector<std::pair<std::string, std::string>>& command_line) {
-  Values values;
+  std::map<std::string, std::string> defaults;
+  for (const auto& spec : kKeys)
+    if (spec.default_value) defaults.emplace(spec.key, spec.default_value);
+  ConfigValues values(std::move(defaults));
   Config config;
   auto known = [](const std::string& key) {
     return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const KeySpec& s) { return key == s.key; });
@@ -268,13 +201,16 @@ Config load_config(const std::optional<std::string>& file,
           config.warnings.push_back(origin + ": unknown key '" + entry.key + "' ignored");
           continue;
         }
-        values.set(key, entry.value, origin);
+        // The reader refuses a repeated key; a key and its alias are one key too.
+        if (values.given(key))
+          throw ConfigError(origin + ": " + key + ": already set at " + values.origin(key) + " (a key may appear once)");
+        values.set(key, entry.value, *file, entry.line);
       }
     } catch (const IniError& e) {
       throw ConfigError(e.what());
     }
   }
-  for (const auto& [key, value] : command_line) values.set(key, value, "command line --" + key);
+  for (const auto& [key, value] : command_line) values.set(key, value, "", 0);
 
   auto& node = config.node;
   auto& link = config.link;
@@ -327,9 +263,9 @@ Config load_config(const std::optional<std::string>& file,
   node.loc_update_retry_wait_time = to_duration(values.number("network.loc_update_retry_wait_time", 0.01, 3600));
   node.discovery_wait_time = to_duration(values.number("discovery.wait_time", 0.1, 86400));
   node.hostname = values.get("discovery.hostname").value_or(machine_hostname());
-  if (node.hostname.empty() || node.hostname.size() > wire::kMaxHostnameBytes ||
-      !wire::is_clean_utf8(node.hostname))
-    values.fail("discovery.hostname", "must be 1-255 bytes of UTF-8 without control characters");
+  if (!valid_own_hostname(node.hostname))
+    values.fail("discovery.hostname", "'" + node.hostname + "' " + kOwnHostnameRule +
+                                          (values.given("discovery.hostname") ? "" : " (this machine's host name; set one)"));
 
   auto& app = config.application;
   if (values.get("application.port")) app.port = static_cast<Port>(values.integer("application.port", 1, 65535));
@@ -352,20 +288,9 @@ Config load_config(const std::optional<std::string>& file,
                                                      {Layer::application, "application.log"}};
   for (auto [layer, key] : log_keys) config.log_levels[static_cast<std::size_t>(layer)] = values.level(key);
   if (values.get("proxy.port")) config.proxy.port = static_cast<Port>(values.integer("proxy.port", 0, 65535));
-  if (auto mappings = values.get("proxy.mappings")) {
-    std::size_t start = 0;
-    for (;;) {
-      auto comma = mappings->find(',', start);
-      std::istringstream item(mappings->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      ProxyMappingConfig m;
-      std::string extra;
-      if (!(item >> m.local_port >> m.remote >> m.remote_port) || (item >> extra))
-        values.fail("proxy.mappings", "each mapping is 'LOCAL_PORT REMOTE REMOTE_PORT', e.g. 2000 bob 3000");
-      config.proxy.mappings.push_back(std::move(m));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
+  config.proxy.mappings = read_proxy_mappings(values);
+  config.stream_serve = read_stream_serve(values);
+  config.stream_listen = read_stream_listen(values);
   auto mode = *values.get("security.mode");
   if (mode == "auto") {
     config.security_mode = values.get("network.nid") ? SecurityMode::legacy : SecurityMode::secure;
@@ -401,7 +326,40 @@ Config load_config(const std::optional<std::string>& file,
   config.stream_port = static_cast<Port>(values.integer("stream.port", 1, 65535));
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
+  if (!config.control_socket.empty()) {
+    // The default directory is made at start; a configured one must exist,
+    // or a typo would create a directory tree nobody asked for.
+    auto dir = std::filesystem::path(config.control_socket).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+      values.fail("control.socket", "the directory " + dir.string() + " does not exist (create it first)");
+  }
   return config;
+}
+
+std::vector<Locator> parse_locator_set(const std::string& text) {
+  std::vector<Locator> set;
+  std::size_t s = 0;
+  for (;;) {
+    auto comma = text.find(',', s);
+    auto item = trim(text.substr(s, comma == std::string::npos ? std::string::npos : comma - s));
+    auto loc = Locator::parse(item);
+    if (!loc) throw ConfigError("'" + item + "' is not a locator (four groups of 1-4 hex digits, e.g. 0:0:0:a)");
+    if (*loc == kAllNodes) throw ConfigError("'" + item + "' is the all-nodes locator and cannot be joined");
+    if (std::find(set.begin(), set.end(), *loc) != set.end()) throw ConfigError("'" + item + "' is listed twice");
+    set.push_back(*loc);
+    if (comma == std::string::npos) break;
+    s = comma + 1;
+  }
+  if (set.size() > wire::kMaxUpdateLocators)
+    throw ConfigError("a locator set may hold at most " + std::to_string(wire::kMaxUpdateLocators) + " locators");
+  return set;
+}
+
+bool valid_own_hostname(std::string_view name) {
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (name.empty() || name.size() > 64 || !alnum(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
 }
 
 }  // namespace ilnp::apps

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options/options_description.hpp>
@@ -32,6 +33,22 @@ struct ProxyMappingConfig {
   std::string local_port;
   std::string remote;
   std::string remote_port;
+  std::string origin;  // "FILE:LINE" (or the command line), for errors at start
+};
+
+// `[stream] serve = ssh 127.0.0.1:22`: what `ilnp ctl stream serve` takes.
+struct StreamServeConfig {
+  std::string service;
+  std::string target;  // TCP_HOST:TCP_PORT
+  std::string origin;
+};
+
+// `[stream] listen = 6000 bob ssh`: what `ilnp ctl stream listen` takes.
+struct StreamListenConfig {
+  std::string tcp_port;
+  std::string remote;
+  std::string service;
+  std::string origin;
 };
 
 struct ProxyConfig {
@@ -48,6 +65,8 @@ struct Config {
   ApplicationConfig application;
   ProxyConfig proxy;
   Port stream_port{9899};  // overlay transport port of the stream gateway
+  std::vector<StreamServeConfig> stream_serve;    // made at start, in this order
+  std::vector<StreamListenConfig> stream_listen;  // made at start, after the services
   SecurityMode security_mode{SecurityMode::secure};
   std::string state_dir;  // identity.key and state.db
   bool state_database{true};
@@ -71,5 +90,17 @@ struct ConfigError : std::runtime_error {
 // (already parsed as "section.key" -> value). Throws ConfigError.
 [[nodiscard]] Config load_config(const std::optional<std::string>& file,
                                  const std::vector<std::pair<std::string, std::string>>& command_line);
+
+// One set of locators to be at, as in `network.locators` ("0:0:0:a, 0:0:0:b")
+// and `ilnp ctl move`: at most wire::kMaxUpdateLocators, none twice, never
+// the all-nodes locator. Throws ConfigError with the problem (no origin).
+[[nodiscard]] std::vector<Locator> parse_locator_set(const std::string& text);
+
+// A node's own hostname names files (its state directory, HOSTNAME.sock):
+// 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit, so
+// it never holds '/' or is "..". Discovery carries it unchanged.
+[[nodiscard]] bool valid_own_hostname(std::string_view name);
+inline constexpr const char* kOwnHostnameRule =
+    "must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit";
 
 }  // namespace ilnp::apps

@@ -223,19 +223,6 @@ std::string stored_state(Runtime& rt, const std::string& what, bool json) {
   return json ? j.str() + "\n" : o.str();
 }
 
-std::vector<Locator> parse_locator_set(const std::string& text) {
-  std::vector<Locator> out;
-  std::istringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    auto l = Locator::parse(item);
-    if (!l) throw std::invalid_argument("'" + item + "' is not a locator (e.g. 0:0:0:b)");
-    out.push_back(*l);
-  }
-  if (out.empty()) throw std::invalid_argument("no locators given");
-  return out;
-}
-
 }  // namespace
 
 std::string handle_control_request(const ControlTargets& targets, const std::string& request) {
@@ -254,11 +241,11 @@ std::string handle_control_request(const ControlTargets& targets, const std::str
     std::string set;
     in >> set;
     try {
-      auto locators = parse_locator_set(set);
+      auto locators = parse_locator_set(set);  // the checks network.locators gets
       runtime.log(Layer::network, Level::info, "control: move to " + set);
       runtime.driver().move_to(locators);
       return "moving to " + set + "\n";
-    } catch (const std::invalid_argument& e) {
+    } catch (const ConfigError& e) {
       return std::string("error: ") + e.what() + "\n";
     }
   }

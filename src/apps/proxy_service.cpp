@@ -2,18 +2,9 @@
 // before the first datagram.
 #include "proxy_service.hpp"
 
-#include <charconv>
+#include "port_text.hpp"
 
 namespace ilnp::apps {
-
-namespace {
-std::optional<Port> parse_port(const std::string& text) {
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value == 0 || value > 65535) return std::nullopt;
-  return static_cast<Port>(value);
-}
-}  // namespace
 
 ProxyService::ProxyService(Runtime& runtime)
     : rt_(runtime),
@@ -26,7 +17,7 @@ ProxyService::ProxyService(Runtime& runtime)
   if (pc.port) start();
   for (const auto& m : pc.mappings)
     if (auto error = add(m.local_port, m.remote, m.remote_port))
-      throw std::runtime_error("proxy.mappings: " + *error);
+      throw std::runtime_error(m.origin + ": proxy.mappings: " + *error);
 }
 
 Port ProxyService::start() {

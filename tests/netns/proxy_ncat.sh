@@ -30,8 +30,9 @@ wait_for 5 "bob's control socket" test -S "$NETNS_DIR/run/bob/ilnp/bob.sock" || 
 alice_port=$(ctl alice proxy add 2000 bob 3000) || fail "proxy add on alice: $alice_port"
 bob_port=$(ctl bob proxy add 3000 alice 2000) || fail "proxy add on bob: $bob_port"
 log "alice's proxy on port $alice_port, bob's on $bob_port"
-if again=$(ctl alice proxy add 2000 bob 4000); then fail "a second mapping of port 2000 was accepted: $again"; fi
-check "a port mapped twice is refused with a reason" grep -q "already mapped" <<<"$again"
+# The refusal goes to standard error (only it is captured here), exit status 1.
+if again=$(ctl alice proxy add 2000 bob 4000 2>&1 >/dev/null); then fail "a second mapping of port 2000 was accepted: $again"; fi
+check "a port mapped twice is refused with a reason on stderr" grep -q "already mapped" <<<"$again"
 wait_for 10 "alice knows bob" bash -c "$(declare -f ctl); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR' ctl alice status | grep -q '^  bob at'"
 wait_for 10 "bob knows alice" bash -c "$(declare -f ctl); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR' ctl bob status | grep -q '^  alice at'"
 
