@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config clang libclang-rt-dev
   libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libusrsctp-dev
+  libsystemd-dev libgtest-dev libgmock-dev libbenchmark-dev libusrsctp-dev
   iproute2 iptables nftables ncat netcat-openbsd python3 python3-matplotlib procps tshark sqlite3
   openssh-server openssh-client
 )
