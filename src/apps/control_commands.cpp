@@ -263,10 +263,4 @@ std::string handle_control_request(const ControlTargets& targets, const std::str
   return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ..., metrics, peers, bindings)\n";
 }
 
-std::string default_control_dir() {
-  if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/ilnp";
-  if (::getuid() == 0) return "/run/ilnp";
-  return "/tmp/ilnp-" + std::to_string(::getuid());
-}
-
 }  // namespace ilnp::apps

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "control_paths.hpp"  // default_control_dir(), for the node and ctl
 #include "metrics.hpp"
 #include "proxy_service.hpp"
 #include "runtime.hpp"
@@ -20,8 +21,5 @@ struct ControlTargets {
 };
 
 [[nodiscard]] std::string handle_control_request(const ControlTargets& targets, const std::string& request);
-
-// $XDG_RUNTIME_DIR/ilnp, or /run/ilnp for root, or /tmp/ilnp-<uid>.
-[[nodiscard]] std::string default_control_dir();
 
 }  // namespace ilnp::apps

@@ -24,17 +24,7 @@ constexpr int kUsageError = 2;
 
 std::string find_socket(const po::variables_map& vm) {
   if (vm.count("socket")) return vm["socket"].as<std::string>();
-  auto dir = default_control_dir();
-  if (vm.count("node")) return dir + "/" + vm["node"].as<std::string>() + ".sock";
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.path().extension() == ".sock") found.push_back(e.path().string());
-  if (found.size() == 1) return found.front();
-  if (found.empty()) throw std::runtime_error("no running node found in " + dir + " (use --socket PATH)");
-  std::string names;
-  for (const auto& f : found) names += " " + std::filesystem::path(f).stem().string();
-  throw std::runtime_error("several nodes are running (" + names.substr(1) + "): choose one with --node HOSTNAME");
+  return find_control_socket(vm.count("node") ? std::optional(vm["node"].as<std::string>()) : std::nullopt);
 }
 
 int usage_error(const std::string& problem, const std::string& usage) {

@@ -9,11 +9,15 @@
 
 namespace ilnp::apps {
 
-// Loads the identity, creating it (and the directory, 0700) if absent.
-// Throws std::runtime_error naming the file and the problem.
+// Loads the identity, creating it (and the directory, 0700, checked by
+// ensure_private_dir) if absent. Refuses, with a std::runtime_error naming the
+// file, the problem and what to do: a key readable by group or others or owned
+// by someone else (as ssh does), and a missing key beside an existing state.db
+// (the node had an identity: a new NID must be asked for by removing state.db).
 [[nodiscard]] security::Identity load_or_create_identity(const std::string& state_dir);
 
-// $XDG_STATE_HOME/ilnp/HOST, ~/.local/state/ilnp/HOST, or /var/lib/ilnp/HOST for root.
+// $STATE_DIRECTORY (systemd's StateDirectory=), else $XDG_STATE_HOME/ilnp/HOST,
+// /var/lib/ilnp/HOST for root, ~/.local/state/ilnp/HOST, or /tmp/ilnp-state-UID/HOST.
 [[nodiscard]] std::string default_state_dir(const std::string& hostname);
 
 }  // namespace ilnp::apps

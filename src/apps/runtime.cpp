@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <sodium.h>
 
+#include <filesystem>
 #include <system_error>
 
 #include "identity_file.hpp"
+#include "private_dir.hpp"
 #include "state_service.hpp"
 #include "ilnp/io/clock.hpp"
 
@@ -21,7 +23,8 @@ std::uint64_t random_u64() {
 }
 }  // namespace
 
-Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGINT, SIGTERM) {
+Runtime::Runtime(Config config)
+    : config_(std::move(config)), systemd_(io_), signals_(io_, SIGINT, SIGTERM, SIGHUP) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   int log_fd = 2;
   if (!config_.log_file.empty()) {
@@ -39,6 +42,8 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
                                           io::now().time_since_epoch()).count();
   std::optional<security::Identity> identity;
   if (config_.state_dir.empty()) config_.state_dir = default_state_dir(nc.hostname);
+  // Checked even without a key: state.db says who we talk to.
+  if (nc.security.secure || config_.state_database) ensure_private_dir(config_.state_dir, "state directory");
   if (nc.security.secure) {
     identity = load_or_create_identity(config_.state_dir);
     nc.nid = identity->nid();
@@ -59,6 +64,10 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
                 config_.log_levels);
   node_ = std::make_unique<Node>(nc, random_u64(), logger, std::move(identity));
   link_ = std::make_unique<io::MulticastLink>(io_, config_.link);
+  link_->set_state_handler([this](const std::string& state) {
+    log(Layer::link, link_->pending_joins() ? Level::warn : Level::info, state);
+    systemd_.status(running_status());
+  });
   if (!config_.hub_link.hubs.empty()) {
     const auto& id = node_->identity();
     hub_link_ = std::make_unique<io::HubLink>(io_, config_.hub_link, id ? &*id : nullptr, node_->config().nid, logger);
@@ -80,7 +89,11 @@ Runtime::Runtime(Config config) : config_(std::move(config)), signals_(io_, SIGI
   });
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
-    log(Layer::application, Level::info, "received signal " + std::to_string(signal) + ", stopping");
+    // SIGHUP (the terminal or ssh session went away) stops as cleanly as
+    // SIGTERM: nothing is reloaded, a new configuration needs a restart.
+    log(Layer::application, Level::info,
+        "received " + std::string(signal == SIGHUP ? "SIGHUP" : signal == SIGINT ? "SIGINT" : "SIGTERM") +
+            " (signal " + std::to_string(signal) + "), stopping");
     stop();
   });
 }
@@ -96,6 +109,11 @@ std::string stopping_summary(const Stats& s) {
 Runtime::~Runtime() = default;  // StateService is complete here
 
 void Runtime::serve_control(const std::string& path, io::ControlServer::Handler handler) {
+  // A configured path is the operator's choice (e.g. /tmp/x.sock); the default
+  // directory has a predictable name another user could plant first.
+  if (config_.control_socket.empty())
+    ensure_private_dir(std::filesystem::path(path).parent_path().string(), "control socket directory");
+  control_path_ = path;
   control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler));
   log(Layer::application, Level::info, "control socket at " + path);
 }
@@ -111,9 +129,21 @@ int Runtime::run() {
       "node " + config_.node.hostname + " nid " + config_.node.nid.to_string() + " on interface " +
           config_.link.interface + " port " + std::to_string(config_.link.port));
   driver_->start();
+  systemd_.ready(running_status());
   io_.run();
   finish();
   return 0;
+}
+
+std::string Runtime::running_status() const {
+  std::string status = link_->pending_joins()
+                           ? "waiting for interface " + config_.link.interface + " to join " +
+                                 std::to_string(link_->pending_joins()) + " group(s)"
+                           : "running on " + config_.link.interface + ", " + std::to_string(link_->joined_count()) +
+                                 " group(s) joined";
+  status += "; node " + config_.node.hostname + " nid " + node_->config().nid.to_string();
+  if (!control_path_.empty()) status += ", control at " + control_path_;
+  return status;
 }
 
 // stop() is called from inside a handler (a signal, an application seeing its
@@ -128,10 +158,12 @@ void Runtime::stop() {
 }
 
 void Runtime::finish() {
+  systemd_.stopping("stopping");
   auto summary = stopping_summary(node_->stats());
   const auto& ls = link_->stats();
   summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
              " send_queue_drops=" + std::to_string(ls.send_queue_drops);
+  if (ls.join_retries) summary += " join_retries=" + std::to_string(ls.join_retries);
   if (hub_link_) {
     const auto& hs = hub_link_->stats();
     const auto& hm = hub_link_->member_counters();

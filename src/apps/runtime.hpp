@@ -1,6 +1,6 @@
 // Everything a subcommand needs to run one node in real time: the event loop,
-// the link, the driver, log and output writers, and clean shutdown on
-// SIGINT/SIGTERM. Applications attach to it; it knows none of them.
+// the link, the driver, log and output writers, systemd notification, and
+// clean shutdown on SIGINT/SIGTERM/SIGHUP. Applications attach to it; it knows none of them.
 #pragma once
 
 #include <functional>
@@ -16,6 +16,7 @@
 #include "ilnp/io/log_writer.hpp"
 #include "ilnp/io/multicast_link.hpp"
 #include "ilnp/io/node_driver.hpp"
+#include "ilnp/io/systemd_notify.hpp"
 
 namespace ilnp::apps {
 
@@ -30,8 +31,10 @@ class Runtime {
   explicit Runtime(Config config);
   ~Runtime();
 
-  // Runs until stop() or a signal, then logs the summary and closes the
-  // control socket and the state database; returns the exit code.
+  // Runs until stop() or a signal (SIGINT, SIGTERM, SIGHUP: all stop cleanly),
+  // then logs the summary and closes the control socket and the state
+  // database; returns the exit code (0). Tells systemd READY=1 once the links
+  // are joined (or waiting for their interface) and the control socket listens.
   int run();
   // Ends the event loop; safe to call from any handler, any number of times.
   void stop();
@@ -41,7 +44,9 @@ class Runtime {
   // A line on standard output, written off the event loop.
   void print(std::string line) { out_.write(std::move(line)); }
   void log(Layer layer, Level level, const std::string& text);
-  // Opens the control socket; requests are answered by `handler` on the event loop.
+  // Opens the control socket; requests are answered by `handler` on the event
+  // loop. With no control.socket configured (the default path), its
+  // directory is created 0700 and refused if someone else could change it.
   void serve_control(const std::string& path, io::ControlServer::Handler handler);
   // The node's notices (moves, names learned, ...) also go to `handler`.
   void subscribe(std::function<void(const Event&)> handler) { subscribers_.push_back(std::move(handler)); }
@@ -57,6 +62,7 @@ class Runtime {
 
  private:
   void finish();
+  [[nodiscard]] std::string running_status() const;
 
   Config config_;
   boost::asio::io_context io_;
@@ -70,6 +76,8 @@ class Runtime {
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<StateService> state_;
   std::vector<std::function<void(const Event&)>> subscribers_;
+  io::SystemdNotify systemd_;
+  std::string control_path_;
   boost::asio::signal_set signals_;
   std::function<void()> stop_hook_;
   bool stopped_{false};

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <system_error>
 
@@ -46,13 +47,11 @@ MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
       options_(std::move(options)),
       recv_watch_(io),
       send_watch_(io),
+      join_retry_timer_(io),
       emulation_(io, options_.emulation, [this](Locator l, wire::Bytes d) {
         queue_copy(l, d);
         flush();
       }) {
-  if_index_ = ::if_nametoindex(options_.interface.c_str());
-  if (if_index_ == 0) fail("interface '" + options_.interface + "'");
-
   recv_fd_ = open_udp6();
   recv_watch_.assign(recv_fd_);
   set_option(recv_fd_, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
@@ -69,7 +68,6 @@ MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
 
   send_fd_ = open_udp6();
   send_watch_.assign(send_fd_);
-  set_option(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_IF, static_cast<int>(if_index_), "IPV6_MULTICAST_IF");
   set_option(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1, "IPV6_MULTICAST_HOPS");
   set_option(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, options_.loopback ? 1 : 0, "IPV6_MULTICAST_LOOP");
   set_option(send_fd_, SOL_SOCKET, SO_SNDBUF, 4 << 20, "SO_SNDBUF");
@@ -79,14 +77,7 @@ MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
   socklen_t len = sizeof any;
   if (::getsockname(send_fd_, reinterpret_cast<sockaddr*>(&any), &len) != 0) fail("getsockname");
   send_port_ = ntohs(any.sin6_port);
-
-  ifaddrs* addrs = nullptr;
-  if (::getifaddrs(&addrs) == 0) {
-    for (auto* a = addrs; a; a = a->ifa_next)
-      if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET6)
-        local_addresses_.push_back(to_array(reinterpret_cast<sockaddr_in6*>(a->ifa_addr)->sin6_addr));
-    ::freeifaddrs(addrs);
-  }
+  resolve_interface();  // or later, when the first join finds it
   rx_buffers_.assign(kBatch, std::vector<std::byte>(options_.buffer_size + 1));
   tx_copies_.resize(kBatch * options_.buffer_size);
   for (std::size_t i = 0; i < kBatch; ++i) {
@@ -116,20 +107,99 @@ std::string MulticastLink::group_text(Locator locator) const {
   return std::string(text) + "%" + options_.interface;
 }
 
-void MulticastLink::join(Locator locator) {
+bool MulticastLink::resolve_interface() {
+  if_index_ = ::if_nametoindex(options_.interface.c_str());
+  if (if_index_ == 0) return false;
+  // An interface that is not there yet cannot be chosen for sending either.
+  if (::setsockopt(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_IF, &if_index_, sizeof if_index_) != 0) {
+    if_index_ = 0;
+    return false;
+  }
+  local_addresses_.clear();
+  ifaddrs* addrs = nullptr;
+  if (::getifaddrs(&addrs) == 0) {
+    for (auto* a = addrs; a; a = a->ifa_next)
+      if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET6)
+        local_addresses_.push_back(to_array(reinterpret_cast<sockaddr_in6*>(a->ifa_addr)->sin6_addr));
+    ::freeifaddrs(addrs);
+  }
+  return true;
+}
+
+bool MulticastLink::try_join(Locator locator) {
+  if (if_index_ == 0 && !resolve_interface()) {
+    errno = ENODEV;
+    return false;
+  }
   ipv6_mreq req{};
   req.ipv6mr_multiaddr = group_address(locator).sin6_addr;
   req.ipv6mr_interface = if_index_;
-  set_option(recv_fd_, IPPROTO_IPV6, IPV6_JOIN_GROUP, req, "IPV6_JOIN_GROUP");
-  joined_.insert(locator);
+  if (::setsockopt(recv_fd_, IPPROTO_IPV6, IPV6_JOIN_GROUP, &req, sizeof req) == 0 || errno == EADDRINUSE) {
+    joined_.insert(locator);
+    pending_.erase(locator);
+    return true;
+  }
+  if (errno == ENODEV) if_index_ = 0;  // gone or renumbered: look it up again next time
+  return false;
+}
+
+bool MulticastLink::join(Locator locator) {
+  if (try_join(locator)) return true;
+  const int error = errno;
+  pending_.insert(locator);
+  report(if_index_ == 0 ? "waiting for interface " + options_.interface + " (it does not exist yet) to join " +
+                              std::to_string(pending_.size()) + " group(s), retrying"
+                        : "cannot join " + group_text(locator) + " yet: " + std::strerror(error) + ", retrying");
+  schedule_join_retry();
+  return false;
 }
 
 void MulticastLink::leave(Locator locator) {
+  pending_.erase(locator);
   if (!joined_.erase(locator)) return;
   ipv6_mreq req{};
   req.ipv6mr_multiaddr = group_address(locator).sin6_addr;
   req.ipv6mr_interface = if_index_;
-  set_option(recv_fd_, IPPROTO_IPV6, IPV6_LEAVE_GROUP, req, "IPV6_LEAVE_GROUP");
+  // The interface may be gone, and with it the membership: nothing to undo then.
+  (void)::setsockopt(recv_fd_, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &req, sizeof req);
+}
+
+void MulticastLink::on_interface_lost() {
+  if (if_index_ != 0 && ::if_nametoindex(options_.interface.c_str()) == if_index_) return;
+  if_index_ = 0;
+  pending_.insert(joined_.begin(), joined_.end());
+  joined_.clear();
+  report("interface " + options_.interface + " disappeared: waiting for it to rejoin " +
+         std::to_string(pending_.size()) + " group(s), retrying");
+  schedule_join_retry();
+}
+
+void MulticastLink::schedule_join_retry() {
+  if (join_retry_armed_ || pending_.empty()) return;
+  join_retry_armed_ = true;
+  join_retry_timer_.expires_after(join_retry_delay_);
+  join_retry_timer_.async_wait([this](boost::system::error_code ec) {
+    join_retry_armed_ = false;
+    if (!ec) on_join_retry_due();
+  });
+  join_retry_delay_ = std::min(join_retry_delay_ * 2, std::chrono::seconds(kMaxJoinRetry));
+}
+
+void MulticastLink::on_join_retry_due() {
+  const auto wanted = pending_;
+  for (auto l : wanted) {
+    ++stats_.join_retries;
+    if (!try_join(l)) break;  // the same reason holds for the rest
+  }
+  if (!pending_.empty()) return schedule_join_retry();
+  join_retry_delay_ = kFirstJoinRetry;
+  report("joined " + std::to_string(joined_.size()) + " group(s) on " + options_.interface);
+}
+
+void MulticastLink::report(const std::string& state) {
+  if (state == last_state_) return;
+  last_state_ = state;
+  if (on_state_) on_state_(state);
 }
 
 void MulticastLink::start(Receiver on_datagram, BatchDone on_batch_done) {
@@ -248,6 +318,7 @@ void MulticastLink::flush() {
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) break;
+    if (errno == ENODEV || errno == ENXIO) on_interface_lost();
     ++stats_.send_errors;  // e.g. the interface went down: this datagram is lost
     ++done;
   }

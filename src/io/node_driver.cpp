@@ -69,8 +69,9 @@ void NodeDriver::drain_actions() {
                          return "joined locator " + j.link.to_string() + " through " + hub_->hub_text(j.link);
                        });
                      }
-                     link_.join(j.link);
-                     log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
+                     // Not joined yet: the link retries and reports its state itself.
+                     if (link_.join(j.link))
+                       log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
                    },
                    [this](const Leave& l) {
                      if (hub_ && hub_->serves(l.link)) {

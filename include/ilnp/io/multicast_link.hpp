@@ -15,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <netinet/in.h>
 #include <sys/uio.h>
 
@@ -41,17 +42,22 @@ struct LinkStats {
   std::uint64_t send_errors{0};
   std::uint64_t send_queue_drops{0};
   std::uint64_t emulated_drops{0};
+  std::uint64_t join_retries{0};  // attempts to join groups the interface could not take yet
 };
 
 class MulticastLink {
  public:
   static constexpr std::size_t kBatch = 32;
   static constexpr std::size_t kMaxSendQueue = 4096;
+  // A missing interface (a unit started before it) is retried, not fatal.
+  static constexpr std::chrono::seconds kFirstJoinRetry{1};
+  static constexpr std::chrono::seconds kMaxJoinRetry{30};
 
   using Receiver = std::function<void(Locator arrival, wire::Bytes datagram)>;
   using BatchDone = std::function<void()>;
 
-  // Throws std::system_error naming the step that failed (bind, interface...).
+  // Throws std::system_error naming the step that failed (socket, bind...).
+  // An interface that does not exist yet is not an error: joins wait for it.
   MulticastLink(boost::asio::io_context& io, LinkOptions options);
   ~MulticastLink();
   MulticastLink(const MulticastLink&) = delete;
@@ -60,8 +66,17 @@ class MulticastLink {
   // `on_datagram` gets views of the receive buffers, which stay valid until
   // `on_batch_done` returns: a datagram forwarded by then needs no copy.
   void start(Receiver on_datagram, BatchDone on_batch_done);
-  void join(Locator locator);
+  // Joins the locator's group, or (interface missing, join refused) keeps
+  // retrying with backoff from kFirstJoinRetry doubling to kMaxJoinRetry
+  // until it succeeds. Returns whether it joined now.
+  bool join(Locator locator);
   void leave(Locator locator);
+  // Told once per change of the link's state (waiting for the interface,
+  // all groups joined), with a sentence for the log and systemd's STATUS.
+  void set_state_handler(std::function<void(const std::string&)> handler) { on_state_ = std::move(handler); }
+  // Groups wanted but not joined yet (0 once the interface took them all).
+  [[nodiscard]] std::size_t pending_joins() const { return pending_.size(); }
+  [[nodiscard]] std::size_t joined_count() const { return joined_.size(); }
   // Queues a copy of `datagram` (at most buffer_size bytes) for flush().
   void send(Locator locator, wire::Bytes datagram);
   // Queues `datagram` (a whole overlay datagram) with its hop limit byte
@@ -106,6 +121,12 @@ class MulticastLink {
   bool try_send(const Pending& pending);
   [[nodiscard]] bool is_own_echo(const sockaddr_in6& from) const;
   [[nodiscard]] sockaddr_in6 group_address(Locator locator) const;
+  bool try_join(Locator locator);  // errno set when false
+  bool resolve_interface();  // if_index_, the send socket's interface, local addresses
+  void on_interface_lost();
+  void schedule_join_retry();
+  void on_join_retry_due();
+  void report(const std::string& state);
 
   boost::asio::io_context& io_;
   LinkOptions options_;
@@ -125,6 +146,12 @@ class MulticastLink {
   std::size_t tx_count_{0};
   wire::Buffer emulated_forward_;  // a forwarded datagram, patched for the emulation
   std::set<Locator> joined_;
+  std::set<Locator> pending_;  // wanted, not joined yet
+  boost::asio::steady_timer join_retry_timer_;
+  std::chrono::seconds join_retry_delay_{kFirstJoinRetry};
+  bool join_retry_armed_{false};
+  std::string last_state_;
+  std::function<void(const std::string&)> on_state_;
   std::deque<Pending> send_queue_;
   std::vector<std::function<void()>> writable_waiters_;
   bool write_wait_armed_{false};
