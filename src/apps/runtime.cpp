@@ -96,7 +96,9 @@ std::string stopping_summary(const Stats& s) {
 Runtime::~Runtime() = default;  // StateService is complete here
 
 void Runtime::serve_control(const std::string& path, io::ControlServer::Handler handler) {
-  control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler));
+  control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler), [this](const std::string& line) {
+    log(Layer::application, Level::warn, line);
+  });
   log(Layer::application, Level::info, "control socket at " + path);
 }
 
