@@ -115,9 +115,10 @@ Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
 
 Metrics::~Metrics() {
   if (!writer_.joinable()) return;
+  auto content = text();  // the final figures; before the lock, which text() takes too
   {
     std::lock_guard lock(mutex_);
-    pending_ = text();  // the final figures
+    pending_ = std::move(content);
     stopping_ = true;
   }
   wake_.notify_one();
@@ -226,9 +227,10 @@ std::string Metrics::text() const {
 }
 
 void Metrics::write_textfile_soon() {
+  auto content = text();  // before the lock: text() takes it too (persist_errors)
   {
     std::lock_guard lock(mutex_);
-    pending_ = text();
+    pending_ = std::move(content);
   }
   wake_.notify_one();
   timer_.expires_after(kTextfileInterval);
