@@ -19,7 +19,7 @@ std::string seconds_text(Duration d) {
   return buf;
 }
 
-std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt) {
+std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt, const Metrics& metrics) {
   const auto& s = rt.node().stats();
   const auto& l = rt.driver().link().stats();
   std::vector<std::pair<std::string, std::uint64_t>> out = {
@@ -55,6 +55,15 @@ std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt) {
                            {"hub_registrations_refused", m.refused},
                            {"hub_unknown_sender_notices", m.notices}});
   }
+  for (const auto& e : metrics.persist_errors()) out.emplace_back("persist_errors_" + std::string(e.what), e.count);
+  if (const auto* control = rt.control()) {
+    const auto& c = control->stats();
+    out.insert(out.end(), {{"control_sessions", c.sessions},
+                           {"control_accept_errors", c.accept_errors},
+                           {"control_sessions_refused", c.sessions_refused},
+                           {"control_sessions_timed_out", c.sessions_timed_out},
+                           {"control_requests_too_long", c.requests_too_long}});
+  }
   return out;
 }
 
@@ -75,7 +84,7 @@ void write_links_json(JsonWriter& j, const LinkCounters& links) {
   j.end_array();
 }
 
-std::string status_json(Runtime& rt, Instant now) {
+std::string status_json(Runtime& rt, const Metrics& metrics, Instant now) {
   auto& node = rt.node();
   JsonWriter j;
   j.begin_object();
@@ -109,13 +118,13 @@ std::string status_json(Runtime& rt, Instant now) {
   write_links_json(j, node.link_counters());
   j.key("pending_updates").value(static_cast<std::uint64_t>(node.pending_updates().pending().size()));
   j.key("counters").begin_object();
-  for (const auto& [name, value] : counters(rt)) j.key(name).value(value);
+  for (const auto& [name, value] : counters(rt, metrics)) j.key(name).value(value);
   j.end_object();
   j.end_object();
   return j.str() + "\n";
 }
 
-std::string status_text(Runtime& rt, Instant now) {
+std::string status_text(Runtime& rt, const Metrics& metrics, Instant now) {
   auto& node = rt.node();
   std::ostringstream o;
   o << "node " << node.config().hostname << " nid " << node.config().nid.to_string() << " ("
@@ -138,7 +147,7 @@ std::string status_text(Runtime& rt, Instant now) {
   for (const auto& [nid, entry] : node.correspondents().all())
     o << "  " << Ilv{entry.first, nid}.to_string() << " idle " << seconds_text(now - entry.second) << " s\n";
   o << "counters:";
-  for (const auto& [name, value] : counters(rt))
+  for (const auto& [name, value] : counters(rt, metrics))
     if (value != 0) o << " " << name << "=" << value;
   o << "\n";
   return o.str();
@@ -235,7 +244,7 @@ std::string handle_control_request(const ControlTargets& targets, const std::str
   if (command == "status") {
     std::string flag;
     in >> flag;
-    return flag == "--json" ? status_json(runtime, now) : status_text(runtime, now);
+    return flag == "--json" ? status_json(runtime, targets.metrics, now) : status_text(runtime, targets.metrics, now);
   }
   if (command == "move") {
     std::string set;

@@ -3,11 +3,11 @@
 #include "metrics.hpp"
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "ilnp/io/atomic_file.hpp"
 #include "ilnp/io/clock.hpp"
+#include "state_service.hpp"
 
 namespace ilnp::apps {
 
@@ -100,8 +100,13 @@ void write_hub_metrics(Writer& w, const io::HubLink& hub) {
 }  // namespace
 
 Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
-    : rt_(runtime), proxy_(proxy), textfile_(runtime.config().metrics_textfile), timer_(runtime.io()) {
+    : rt_(runtime),
+      proxy_(proxy),
+      textfile_(runtime.config().metrics_textfile),
+      timer_(runtime.io()),
+      watch_timer_(runtime.io()) {
   rt_.subscribe([this](const Event& e) { on_event(e); });
+  watch_soon();
   if (!textfile_.empty()) {
     writer_ = std::thread([this] { textfile_thread(); });
     write_textfile_soon();
@@ -110,9 +115,10 @@ Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
 
 Metrics::~Metrics() {
   if (!writer_.joinable()) return;
+  auto content = text();  // the final figures; before the lock, which text() takes too
   {
     std::lock_guard lock(mutex_);
-    pending_ = text();  // the final figures
+    pending_ = std::move(content);
     stopping_ = true;
   }
   wake_.notify_one();
@@ -189,6 +195,23 @@ std::string Metrics::text() const {
     w.sample("ilnp_trace_dropped_total", t.dropped_cap, "reason=\"size_cap\"");
   }
   if (const auto* hub = rt_.driver().hub_link()) write_hub_metrics(w, *hub);
+  w.metric("ilnp_persist_errors_total", "counter",
+           "Writes to disk that failed or were dropped, by what was written (records, files or lines lost).");
+  for (const auto& e : persist_errors()) w.sample("ilnp_persist_errors_total", e.count, "what=\"" + std::string(e.what) + "\"");
+  if (auto* state = rt_.state()) {
+    w.metric("ilnp_state_pruned_total", "counter", "Rows deleted from state.db: expired, or over a table's cap.");
+    w.sample("ilnp_state_pruned_total", state->pruned());
+  }
+  if (const auto* control = rt_.control()) {
+    const auto& c = control->stats();
+    w.metric("ilnp_control_sessions_total", "counter", "Control connections by outcome.");
+    w.sample("ilnp_control_sessions_total", c.sessions, "outcome=\"served\"");
+    w.sample("ilnp_control_sessions_total", c.sessions_refused, "outcome=\"refused_too_many\"");
+    w.sample("ilnp_control_sessions_total", c.sessions_timed_out, "outcome=\"timed_out\"");
+    w.sample("ilnp_control_sessions_total", c.requests_too_long, "outcome=\"request_too_long\"");
+    w.metric("ilnp_control_accept_errors_total", "counter", "Failed accepts on the control socket (EMFILE...).");
+    w.sample("ilnp_control_accept_errors_total", c.accept_errors);
+  }
   const auto& p = proxy_.proxy().stats();
   w.metric("ilnp_proxy_datagrams_total", "counter", "Datagrams through the local UDP proxy.");
   w.sample("ilnp_proxy_datagrams_total", p.sent, "direction=\"out\"");
@@ -204,14 +227,34 @@ std::string Metrics::text() const {
 }
 
 void Metrics::write_textfile_soon() {
+  auto content = text();  // before the lock: text() takes it too (persist_errors)
   {
     std::lock_guard lock(mutex_);
-    pending_ = text();
+    pending_ = std::move(content);
   }
   wake_.notify_one();
   timer_.expires_after(kTextfileInterval);
   timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) write_textfile_soon();
+  });
+}
+
+std::vector<PersistError> Metrics::persist_errors() const {
+  std::uint64_t count = 0;
+  std::string error;
+  {
+    std::lock_guard lock(mutex_);
+    count = textfile_errors_;
+    error = textfile_error_;
+  }
+  return apps::persist_errors(rt_, count, error);
+}
+
+void Metrics::watch_soon() {
+  watch_.check(rt_, persist_errors());
+  watch_timer_.expires_after(kTextfileInterval);
+  watch_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) watch_soon();
   });
 }
 
@@ -227,14 +270,13 @@ void Metrics::textfile_thread() {
       pending_.reset();
       last = stopping_;
     }
-    // Write beside it and rename: node_exporter never reads half a file.
-    auto tmp = textfile_ + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << content;
+    // Write beside it and rename: node_exporter never reads half a file, and
+    // a full disk leaves the previous file whole.
+    if (auto error = io::replace_file(textfile_, content)) {
+      std::lock_guard lock(mutex_);
+      ++textfile_errors_;
+      textfile_error_ = std::move(*error);
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, textfile_, ec);
     if (last) return;
   }
 }

@@ -11,9 +11,11 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "persist_errors.hpp"
 #include "proxy_service.hpp"
 #include "runtime.hpp"
 
@@ -29,10 +31,13 @@ class Metrics {
   ~Metrics();
 
   [[nodiscard]] std::string text() const;
+  // Every persistent write failure so far (state, textfile, trace, log).
+  [[nodiscard]] std::vector<PersistError> persist_errors() const;
 
  private:
   void on_event(const Event& event);
   void write_textfile_soon();
+  void watch_soon();  // checks persist_errors() every kTextfileInterval and warns of growth
   void textfile_thread();
 
   Runtime& rt_;
@@ -42,7 +47,11 @@ class Metrics {
   double rtt_sum_{0};
   std::string textfile_;
   boost::asio::steady_timer timer_;
-  std::mutex mutex_;
+  boost::asio::steady_timer watch_timer_;
+  PersistWatch watch_;
+  mutable std::mutex mutex_;
+  std::uint64_t textfile_errors_{0};  // under mutex_, like textfile_error_
+  std::string textfile_error_;
   std::condition_variable wake_;
   std::optional<std::string> pending_;
   bool stopping_{false};

@@ -114,7 +114,9 @@ void Runtime::serve_control(const std::string& path, io::ControlServer::Handler 
   if (config_.control_socket.empty())
     ensure_private_dir(std::filesystem::path(path).parent_path().string(), "control socket directory");
   control_path_ = path;
-  control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler));
+  control_ = std::make_unique<io::ControlServer>(io_, path, std::move(handler), [this](const std::string& line) {
+    log(Layer::application, Level::warn, line);
+  });
   log(Layer::application, Level::info, "control socket at " + path);
 }
 

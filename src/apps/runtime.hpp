@@ -59,6 +59,10 @@ class Runtime {
   [[nodiscard]] io::LogWriter& out() { return out_; }
   // The --trace.pcap writer, or nullptr.
   [[nodiscard]] const io::PcapTrace* trace() const { return trace_.get(); }
+  // Log lines lost to failed writes on the log file (stdout: out().write_errors()).
+  [[nodiscard]] std::uint64_t log_write_errors() const { return log_ ? log_->write_errors() : 0; }
+  // The control socket, or nullptr before serve_control.
+  [[nodiscard]] const io::ControlServer* control() const { return control_.get(); }
 
  private:
   void finish();

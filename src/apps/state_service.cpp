@@ -35,7 +35,11 @@ StateService::~StateService() {
 void StateService::restore(store::Database& db) {
   auto wall = wall_now();
   auto now = io::now();
-  for (const auto& b : db.live_bindings(wall)) {
+  // Startup is bounded: prune first (a file written by an older build may
+  // hold anything), then load at most the cap, newest first.
+  const store::StoreLimits limits;
+  db.prune(wall, limits);
+  for (const auto& b : db.live_bindings(wall, limits.max_bindings)) {
     auto peer = db.peer(b.nid);
     if (!peer || peer->hostnames.empty()) continue;
     std::optional<security::PublicKey> key;

@@ -25,6 +25,8 @@ class StateService {
 
   void on_event(const Event& event);
   [[nodiscard]] store::BatcherStats stats() const { return writer_->stats(); }
+  [[nodiscard]] std::uint64_t prune_failures() const { return writer_->prune_failures(); }
+  [[nodiscard]] std::uint64_t pruned() const { return writer_->pruned(); }
   [[nodiscard]] std::size_t restored() const { return restored_; }
 
  private:

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace ilnp::io {
 
 LogWriter::LogWriter(int fd) : fd_(fd), thread_([this] { run(); }) {}
@@ -40,6 +42,11 @@ std::uint64_t LogWriter::dropped() const {
   return dropped_;
 }
 
+std::uint64_t LogWriter::write_errors() const {
+  std::lock_guard lock(mutex_);
+  return write_errors_;
+}
+
 void LogWriter::run() {
   std::uint64_t reported_drops = 0;
   for (;;) {
@@ -59,14 +66,20 @@ void LogWriter::run() {
       reported_drops = drops;
     }
     for (auto& line : batch) text += line;
+    bool failed = false;
     for (std::size_t off = 0; off < text.size();) {
       auto n = ::write(fd_, text.data() + off, text.size() - off);
-      if (n <= 0) break;  // nowhere to report a failing log; drop the rest
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        failed = true;  // nowhere to report a failing log; drop the rest and count it
+        break;
+      }
       off += static_cast<std::size_t>(n);
     }
     {
       std::lock_guard lock(mutex_);
       writing_ = false;
+      if (failed) write_errors_ += batch.size();
     }
     idle_.notify_all();
   }

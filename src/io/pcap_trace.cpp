@@ -86,13 +86,14 @@ void PcapTrace::record(Locator link, wire::Bytes datagram, std::optional<std::ui
 
 PcapTraceStats PcapTrace::stats() const {
   std::lock_guard lock(mutex_);
-  return {records_, dropped_busy_, dropped_cap_};
+  return {records_, dropped_busy_, dropped_cap_, write_errors_};
 }
 
 void PcapTrace::writer_thread() {
   sim::PcapWriter pcap(file_, options_.port);
   std::uint64_t file_bytes = kPcapFileHeader;
   bool full = false;
+  bool broken = false;  // a write failed: the file may end mid-record, so stop adding to it
   for (;;) {
     bool last = false;
     {
@@ -101,14 +102,18 @@ void PcapTrace::writer_thread() {
       std::swap(filling_, writing_);  // both keep their capacity
       last = stopping_;
     }
-    std::uint64_t written = 0, over_cap = 0;
-    const bool was_full = full;
+    std::uint64_t written = 0, over_cap = 0, lost = 0;
+    const bool was_full = full, was_broken = broken;
     for (std::size_t at = 0; at + sizeof(Entry) <= writing_.size();) {
       Entry entry{};
       std::memcpy(&entry, writing_.data() + at, sizeof entry);
       const auto datagram = std::span<const std::byte>(writing_).subspan(at + sizeof entry, entry.length);
       at += sizeof entry + entry.length;
       const auto size = kPcapRecordOverhead + entry.length;
+      if (broken) {
+        ++lost;
+        continue;
+      }
       if (full || (options_.max_bytes != 0 && file_bytes + size > options_.max_bytes)) {
         full = true;
         ++over_cap;
@@ -121,15 +126,23 @@ void PcapTrace::writer_thread() {
     }
     writing_.clear();
     file_.flush();
+    if (!broken && !file_) {
+      broken = true;
+      lost += written;  // some of this batch may be on disk, none of it surely
+      written = 0;
+    }
     {
       std::lock_guard lock(mutex_);
       records_ += written;
+      write_errors_ += lost;
       dropped_cap_ += over_cap;
       capped_ = full;
     }
     if (full && !was_full && on_cap_)
       on_cap_("trace " + options_.path + " reached trace.pcap_max_bytes (" + std::to_string(options_.max_bytes) +
               " bytes): no more records are written");
+    if (broken && !was_broken && on_cap_)
+      on_cap_("trace " + options_.path + ": write failed (disk full or I/O error): no more records are written");
     if (last) return;
   }
 }

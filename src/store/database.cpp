@@ -59,6 +59,11 @@ CREATE TABLE counters (
 ) WITHOUT ROWID;
 CREATE INDEX bindings_by_expiry ON bindings(expires_at_us);
 )sql"},
+    // Pruning walks bindings and peers oldest first.
+    {3, R"sql(
+CREATE INDEX bindings_by_learned ON bindings(learned_at_us);
+CREATE INDEX peers_by_last_seen ON peers(last_seen_us);
+)sql"},
 };
 static_assert(std::size(kMigrations) == Database::kSchemaVersion);
 
@@ -240,9 +245,9 @@ std::vector<Binding> Database::bindings() {
   return out;
 }
 
-std::vector<Binding> Database::live_bindings(WallTime t) {
-  auto q = connection_.query(kSelectLiveBindings);
-  q.bind(1, to_unix_us(t));
+std::vector<Binding> Database::live_bindings(WallTime t, std::size_t limit) {
+  auto q = connection_.query(std::string(kSelectLiveBindings) + " ORDER BY learned_at_us DESC LIMIT ?2");
+  q.bind(1, to_unix_us(t)).bind(2, clamp_to_int64(limit));
   std::vector<Binding> out;
   while (q.step()) out.push_back(read_binding(connection_, q));
   sort_bindings(out);
@@ -254,6 +259,62 @@ std::size_t Database::delete_expired_bindings(WallTime t) {
       .bind(1, to_unix_us(t))
       .run();
   return static_cast<std::size_t>(connection_.changes());
+}
+
+// ---- pruning ----
+
+PruneResult Database::prune(WallTime t, const StoreLimits& limits) {
+  PruneResult r;
+  Transaction tx(connection_);
+  r.expired_bindings = delete_expired_bindings(t);
+  // A NID keeps its newest locators only: a key that signs update after
+  // update with fresh locators cannot fill the table on its own.
+  connection_
+      .query(R"sql(
+DELETE FROM bindings WHERE (nid, locator) IN (
+  SELECT nid, locator FROM (
+    SELECT nid, locator, row_number() OVER (PARTITION BY nid ORDER BY learned_at_us DESC) AS n FROM bindings)
+  WHERE n > ?1))sql")
+      .bind(1, clamp_to_int64(limits.max_bindings_per_nid))
+      .run();
+  r.capped_bindings = static_cast<std::size_t>(connection_.changes());
+  connection_
+      .query(R"sql(
+DELETE FROM bindings WHERE (nid, locator) IN (
+  SELECT nid, locator FROM bindings ORDER BY learned_at_us DESC LIMIT -1 OFFSET ?1))sql")
+      .bind(1, clamp_to_int64(limits.max_bindings))
+      .run();
+  r.capped_bindings += static_cast<std::size_t>(connection_.changes());
+  // Peers with a live binding stay; of the rest, the least recently seen go
+  // first, once they are older than peer_ttl or the table is over its cap.
+  constexpr std::string_view kIdle = "NOT EXISTS (SELECT 1 FROM bindings b WHERE b.nid = peers.nid)";
+  connection_.query("DELETE FROM peers WHERE last_seen_us < ?1 AND " + std::string(kIdle))
+      .bind(1, to_unix_us(t - limits.peer_ttl))
+      .run();
+  r.forgotten_peers = static_cast<std::size_t>(connection_.changes());
+  connection_
+      .query(R"sql(
+DELETE FROM peers WHERE nid IN (
+  SELECT nid FROM peers ORDER BY )sql" + std::string(kIdle) + R"sql(, last_seen_us DESC LIMIT -1 OFFSET ?1))sql")
+      .bind(1, clamp_to_int64(limits.max_peers))
+      .run();
+  r.forgotten_peers += static_cast<std::size_t>(connection_.changes());
+  // Hostnames of forgotten peers (no foreign key enforcement is relied on),
+  // and at most max_hostnames_per_peer per peer.
+  connection_.exec("DELETE FROM peer_hostnames WHERE nid NOT IN (SELECT nid FROM peers)");
+  connection_
+      .query(R"sql(
+DELETE FROM peer_hostnames WHERE (nid, hostname) IN (
+  SELECT nid, hostname FROM (
+    SELECT nid, hostname, row_number() OVER (PARTITION BY nid ORDER BY hostname) AS n FROM peer_hostnames)
+  WHERE n > ?1))sql")
+      .bind(1, clamp_to_int64(limits.max_hostnames_per_peer))
+      .run();
+  tx.commit();
+  // Hand freed pages back to the file system (a no-op on files created
+  // before auto_vacuum was set: there SQLite reuses them instead).
+  connection_.exec("PRAGMA incremental_vacuum");
+  return r;
 }
 
 // ---- counters ----

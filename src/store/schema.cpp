@@ -42,6 +42,12 @@ Connection open_with_schema(const std::filesystem::path& file, const SchemaSpec&
     throw StoreError(quoted(file) + " is an SQLite database but not an ilnp " + std::string(spec.kind) +
                      " (it has tables and no schema version); refusing to change it");
 
+  // A new file gives freed pages back (incremental_vacuum after pruning);
+  // auto_vacuum can only be chosen before the first table exists. The WAL
+  // is truncated to a few MB after each checkpoint instead of keeping its peak.
+  if (version == 0 && c.query_int64("SELECT count(*) FROM sqlite_schema") == 0)
+    c.exec("PRAGMA auto_vacuum = INCREMENTAL");
+  c.exec("PRAGMA journal_size_limit = 4194304");
   {
     auto q = c.query("PRAGMA journal_mode=WAL");
     if (!q.step() || q.text_at(0) != "wal")

@@ -106,9 +106,10 @@ PRAGMA user_version = 1;
   }
   Database db(tmp.path());
   Connection& c = db.connection();
-  EXPECT_EQ(schema_version(c), 2);
+  EXPECT_EQ(schema_version(c), Database::kSchemaVersion);
   EXPECT_EQ(c.query_int64("PRAGMA application_id"), Database::kApplicationId);
   EXPECT_EQ(c.query_int64("SELECT count(*) FROM sqlite_schema WHERE name = 'bindings_by_expiry'"), 1);
+  EXPECT_EQ(c.query_int64("SELECT count(*) FROM sqlite_schema WHERE name = 'bindings_by_learned'"), 1);
   // The data of version 1 is still there and readable.
   auto id = db.load_identity();
   ASSERT_TRUE(id);
@@ -124,12 +125,12 @@ TEST(StoreDatabase, RefusesNewerVersionAndLeavesFileAlone) {
   TempDir tmp;
   { Database db(tmp.path()); }
   const fs::path file = tmp / "state.db";
-  { raw(file).exec("PRAGMA user_version = 3"); }
+  { raw(file).exec("PRAGMA user_version = 4"); }
   const std::string before = read_bytes(file);
   const std::string message = message_of([&] { Database db(tmp.path()); });
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("version 4"), std::string::npos) << message;
   EXPECT_NE(message.find("version 3"), std::string::npos) << message;
-  EXPECT_NE(message.find("version 2"), std::string::npos) << message;
   EXPECT_EQ(read_bytes(file), before);
 }
 

@@ -27,6 +27,9 @@ class LogWriter {
   // Blocks until every queued line is written (used at exit).
   void flush();
   [[nodiscard]] std::uint64_t dropped() const;
+  // Lines lost because write(2) failed (disk full, closed pipe): there is
+  // nowhere to log that, so it is counted for the metrics instead.
+  [[nodiscard]] std::uint64_t write_errors() const;
 
  private:
   void run();
@@ -37,6 +40,7 @@ class LogWriter {
   std::condition_variable idle_;
   std::deque<std::string> queue_;
   std::uint64_t dropped_{0};
+  std::uint64_t write_errors_{0};
   bool writing_{false};
   bool stopping_{false};
   std::thread thread_;

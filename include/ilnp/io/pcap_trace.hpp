@@ -30,6 +30,7 @@ struct PcapTraceStats {
   std::uint64_t records{0};       // written to the file
   std::uint64_t dropped_busy{0};  // the writer fell behind: hand-off buffer full
   std::uint64_t dropped_cap{0};   // after the file reached max_bytes
+  std::uint64_t write_errors{0};  // lost to a failed write (disk full, I/O error); none written after it
 };
 
 // record() runs on the event loop: it stamps the wall-clock time and copies
@@ -73,6 +74,7 @@ class PcapTrace {
   std::vector<std::byte> writing_;  // owned by the writer thread between swaps
   std::uint64_t dropped_busy_{0};
   std::uint64_t dropped_cap_{0};
+  std::uint64_t write_errors_{0};
   std::uint64_t records_{0};
   bool capped_{false};
   bool stopping_{false};

@@ -23,7 +23,7 @@ namespace ilnp::store {
 class Database {
  public:
   static constexpr std::string_view kFileName = "state.db";
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   static constexpr std::int32_t kApplicationId = 0x494c4e50;  // "ILNP"
 
   // Opens `state_dir`/state.db, creating the directory (0700) and the file
@@ -56,10 +56,17 @@ class Database {
   void record_binding(const Binding& binding);
   // Ordered by NID, then locator.
   [[nodiscard]] std::vector<Binding> bindings();
-  // Those that have not expired at `t` (expires_at > t, or never).
-  [[nodiscard]] std::vector<Binding> live_bindings(WallTime t);
+  // that have not expired at `t` (expires_at > t, or never); at most
+  // `limit`, the most recently learned.
+  [[nodiscard]] std::vector<Binding> live_bindings(WallTime t, std::size_t limit = SIZE_MAX);
   // Eviction: deletes bindings that expired at or before `t`.
   std::size_t delete_expired_bindings(WallTime t);
+
+  // ---- pruning ----
+  // Deletes expired bindings, then caps bindings (per NID and in all, oldest
+  // learned first), peers (those without a binding, least recently seen
+  // first) and hostnames per peer. One transaction, then returns free pages.
+  PruneResult prune(WallTime t, const StoreLimits& limits);
 
   // ---- counters ----
   void set_counter(const Counter& counter);

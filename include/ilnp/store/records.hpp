@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,6 +82,23 @@ struct Counter {
   std::uint64_t value{0};
   WallTime updated_at;
   bool operator==(const Counter&) const = default;
+};
+
+// Caps on the state database (style rule 4: every table has a cap, a TTL and
+// an eviction rule). The counters table holds a fixed set of names.
+struct StoreLimits {
+  std::size_t max_bindings{8192};
+  std::size_t max_bindings_per_nid{16};  // a locator update carries at most 16 locators
+  std::size_t max_peers{4096};
+  std::size_t max_hostnames_per_peer{4};
+  std::chrono::hours peer_ttl{24 * 7};  // a peer with no binding is forgotten after this
+};
+
+struct PruneResult {
+  std::size_t expired_bindings{0};
+  std::size_t capped_bindings{0};
+  std::size_t forgotten_peers{0};
+  [[nodiscard]] std::size_t total() const { return expired_bindings + capped_bindings + forgotten_peers; }
 };
 
 // What the node's event loop hands to the StateWriter.
