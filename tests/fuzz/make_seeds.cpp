@@ -120,8 +120,8 @@ std::size_t hub_seeds(const fs::path& dir) {
   std::size_t written = 0;
   for (const auto& v : ilnp::test::load_vectors("hub.vec")) {
     if (v.bytes.size() > 255) continue;
-    for (std::uint8_t control : {0x00, 0x02, 0x01}) {
-      for (std::uint8_t mode : {0, 1}) {
+    for (std::uint8_t control : {std::uint8_t{0x00}, std::uint8_t{0x02}, std::uint8_t{0x01}}) {
+      for (std::uint8_t mode : {std::uint8_t{0}, std::uint8_t{1}}) {
         Buffer one{static_cast<std::byte>(mode), static_cast<std::byte>(control),
                    static_cast<std::byte>(v.bytes.size())};
         one.insert(one.end(), v.bytes.begin(), v.bytes.end());
