@@ -5,10 +5,11 @@ include(GNUInstallDirs)
 set(ILNP_PKG_DIR ${PROJECT_SOURCE_DIR}/packaging)
 set(ILNP_DOC_DIR ${CMAKE_INSTALL_DATADIR}/doc/ilnp)
 
-# Debian's systemd looks in /lib/systemd/system (bookworm is not /usr-merged
-# for packages); elsewhere the units go under the prefix.
+# Units go where systemd looks, whatever the prefix (a unit under /usr/local
+# is never found): Debian's /lib/systemd/system (bookworm is not /usr-merged
+# for packages). Without systemd's pkg-config file, under the prefix.
 pkg_get_variable(ILNP_SYSTEMD_UNIT_DIR systemd systemdsystemunitdir)
-if(NOT ILNP_SYSTEMD_UNIT_DIR OR NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+if(NOT ILNP_SYSTEMD_UNIT_DIR)
   set(ILNP_SYSTEMD_UNIT_DIR ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
 endif()
 
@@ -37,7 +38,13 @@ install(FILES ${ILNP_EXAMPLES} DESTINATION ${ILNP_DOC_DIR}/examples)
 
 # `tshark -G folders` on Debian 12: "Global Lua Plugins" is
 # /usr/lib/<multiarch>/wireshark/plugins, which is LIBDIR under /usr.
-install(FILES ${PROJECT_SOURCE_DIR}/proto/wireshark/ilnp-overlay.lua DESTINATION ${CMAKE_INSTALL_LIBDIR}/wireshark/plugins)
+# GNUInstallDirs gives the multiarch LIBDIR only for prefix /usr; the package
+# is always /usr, whatever prefix the build tree was configured with.
+set(ILNP_WIRESHARK_LIBDIR lib)
+if(CMAKE_LIBRARY_ARCHITECTURE)
+  set(ILNP_WIRESHARK_LIBDIR lib/${CMAKE_LIBRARY_ARCHITECTURE})
+endif()
+install(FILES ${PROJECT_SOURCE_DIR}/proto/wireshark/ilnp-overlay.lua DESTINATION ${ILNP_WIRESHARK_LIBDIR}/wireshark/plugins)
 
 install(FILES ${ILNP_PKG_DIR}/completion/ilnp DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES ${ILNP_PKG_DIR}/systemd/ilnp@.service ${ILNP_PKG_DIR}/systemd/ilnp-hub.service
@@ -48,10 +55,9 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ilnp)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_PACKAGE_CONTACT "ilnp-overlay maintainers <ilnp-overlay@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "ILNP overlay router, host and relay hub")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "ILNP overlay router, host and relay hub
- An Identifier-Locator Network Protocol overlay over UDP multicast or relay
+set(CPACK_PACKAGE_CONTACT "ilnp-overlay maintainers <ilnp-overlay@example.org>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Identifier-Locator overlay router, host and relay hub")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "An Identifier-Locator Network Protocol overlay over UDP multicast or relay
  hubs: nodes with 64-bit identifiers join locators, routers forward,
  discovery carries hostnames and mobile nodes move with signed locator
  updates. Includes a UDP proxy, a TCP stream gateway over SCTP, systemd
