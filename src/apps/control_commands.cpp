@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ilnp/io/clock.hpp"
+#include "counter_list.hpp"
 #include "ilnp/store/database.hpp"
 #include "json_writer.hpp"
 
@@ -17,54 +18,6 @@ std::string seconds_text(Duration d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", to_seconds(d));
   return buf;
-}
-
-std::vector<std::pair<std::string, std::uint64_t>> counters(Runtime& rt, const Metrics& metrics) {
-  const auto& s = rt.node().stats();
-  const auto& l = rt.driver().link().stats();
-  std::vector<std::pair<std::string, std::uint64_t>> out = {
-      {"datagrams_in", s.datagrams_in},
-      {"bytes_in", s.bytes_in},
-      {"datagrams_out", s.datagrams_out},
-      {"bytes_out", s.bytes_out},
-      {"forwarded", s.forwarded},
-      {"delivered", s.delivered},
-      {"solicitations_sent", s.solicitations_sent},
-      {"advertisements_sent", s.advertisements_sent},
-      {"moves", s.moves},
-      {"updates_sent", s.updates_sent},
-      {"updates_acknowledged", s.updates_acknowledged},
-      {"updates_given_up", s.updates_given_up},
-      {"updates_received", s.updates_received},
-      {"link_own_echoes", l.own_echoes},
-      {"link_foreign_group", l.foreign_group},
-      {"link_send_errors", l.send_errors},
-      {"link_send_queue_drops", l.send_queue_drops},
-      {"link_emulated_drops", l.emulated_drops},
-  };
-  for (std::size_t i = 0; i < kDropReasonCount; ++i)
-    out.emplace_back("drop_" + std::string(to_string(static_cast<DropReason>(i))), s.drops[i]);
-  if (const auto* hub = rt.driver().hub_link()) {
-    const auto& h = hub->stats();
-    const auto& m = hub->member_counters();
-    out.insert(out.end(), {{"hub_received", h.received},
-                           {"hub_sent", h.sent},
-                           {"hub_send_errors", h.send_errors},
-                           {"hub_registrations_sent", m.registrations_sent},
-                           {"hub_registrations_accepted", m.accepted},
-                           {"hub_registrations_refused", m.refused},
-                           {"hub_unknown_sender_notices", m.notices}});
-  }
-  for (const auto& e : metrics.persist_errors()) out.emplace_back("persist_errors_" + std::string(e.what), e.count);
-  if (const auto* control = rt.control()) {
-    const auto& c = control->stats();
-    out.insert(out.end(), {{"control_sessions", c.sessions},
-                           {"control_accept_errors", c.accept_errors},
-                           {"control_sessions_refused", c.sessions_refused},
-                           {"control_sessions_timed_out", c.sessions_timed_out},
-                           {"control_requests_too_long", c.requests_too_long}});
-  }
-  return out;
 }
 
 // The per-locator counters of ilnp_link_*_total; drops only where nonzero.
@@ -118,7 +71,7 @@ std::string status_json(Runtime& rt, const Metrics& metrics, Instant now) {
   write_links_json(j, node.link_counters());
   j.key("pending_updates").value(static_cast<std::uint64_t>(node.pending_updates().pending().size()));
   j.key("counters").begin_object();
-  for (const auto& [name, value] : counters(rt, metrics)) j.key(name).value(value);
+  for (const auto& c : counter_list(rt, metrics.persist_errors())) j.key(c.key).value(c.value);
   j.end_object();
   j.end_object();
   return j.str() + "\n";
@@ -147,8 +100,8 @@ std::string status_text(Runtime& rt, const Metrics& metrics, Instant now) {
   for (const auto& [nid, entry] : node.correspondents().all())
     o << "  " << Ilv{entry.first, nid}.to_string() << " idle " << seconds_text(now - entry.second) << " s\n";
   o << "counters:";
-  for (const auto& [name, value] : counters(rt, metrics))
-    if (value != 0) o << " " << name << "=" << value;
+  for (const auto& c : counter_list(rt, metrics.persist_errors()))
+    if (c.value != 0) o << " " << c.key << "=" << c.value;
   o << "\n";
   return o.str();
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "counter_list.hpp"
 #include "ilnp/io/atomic_file.hpp"
 #include "ilnp/io/clock.hpp"
 #include "state_service.hpp"
@@ -14,7 +15,7 @@ namespace ilnp::apps {
 namespace {
 class Writer {
  public:
-  void metric(const char* name, const char* type, const char* help) {
+  void metric(std::string_view name, std::string_view type, std::string_view help) {
     out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
   }
   void sample(const std::string& name, std::uint64_t value, const std::string& labels = {}) {
@@ -77,26 +78,6 @@ void write_link_metrics(Writer& w, const LinkCounters& links) {
   });
 }
 
-// Only on a node with hub-backed locators.
-void write_hub_metrics(Writer& w, const io::HubLink& hub) {
-  const auto& l = hub.stats();
-  const auto& m = hub.member_counters();
-  w.metric("ilnp_hub_datagrams_total", "counter", "Overlay datagrams through relay hubs.");
-  w.sample("ilnp_hub_datagrams_total", l.received, "direction=\"in\"");
-  w.sample("ilnp_hub_datagrams_total", l.sent, "direction=\"out\"");
-  w.metric("ilnp_hub_send_errors_total", "counter", "Sends to a hub the socket refused.");
-  w.sample("ilnp_hub_send_errors_total", l.send_errors);
-  w.metric("ilnp_hub_registrations_total", "counter",
-           "Registrations with hubs: sent, and the hubs' answers (accepted, refused).");
-  w.sample("ilnp_hub_registrations_total", m.registrations_sent, "result=\"sent\"");
-  w.sample("ilnp_hub_registrations_total", m.accepted, "result=\"accepted\"");
-  w.sample("ilnp_hub_registrations_total", m.refused, "result=\"refused\"");
-  w.metric("ilnp_hub_unknown_sender_notices_total", "counter",
-           "Hub notices that it did not know this node (a NAT rebinding or an expired membership).");
-  w.sample("ilnp_hub_unknown_sender_notices_total", m.notices);
-  w.metric("ilnp_hub_ignored_control_total", "counter", "Hub control frames malformed or not for our locators.");
-  w.sample("ilnp_hub_ignored_control_total", m.ignored_control);
-}
 }  // namespace
 
 Metrics::Metrics(Runtime& runtime, const ProxyService& proxy)
@@ -137,34 +118,18 @@ void Metrics::on_event(const Event& event) {
 
 std::string Metrics::text() const {
   auto& node = rt_.node();
-  const auto& s = node.stats();
-  const auto& l = rt_.driver().link().stats();
   Writer w;
   w.metric("ilnp_node_info", "gauge", "Constant 1, labelled with the node's identity.");
   w.sample("ilnp_node_info", std::uint64_t{1},
            "hostname=\"" + label_value(node.config().hostname) + "\",nid=\"" + node.config().nid.to_string() +
                "\",mode=\"" + (node.config().security.secure ? "secure" : "legacy") + "\"");
-  const std::pair<const char*, std::uint64_t> totals[] = {
-      {"ilnp_datagrams_in_total", s.datagrams_in},       {"ilnp_bytes_in_total", s.bytes_in},
-      {"ilnp_datagrams_out_total", s.datagrams_out},     {"ilnp_bytes_out_total", s.bytes_out},
-      {"ilnp_forwarded_total", s.forwarded},             {"ilnp_delivered_total", s.delivered},
-      {"ilnp_solicitations_sent_total", s.solicitations_sent},
-      {"ilnp_advertisements_sent_total", s.advertisements_sent},
-      {"ilnp_moves_total", s.moves},                     {"ilnp_locator_updates_sent_total", s.updates_sent},
-      {"ilnp_locator_updates_acknowledged_total", s.updates_acknowledged},
-      {"ilnp_locator_updates_given_up_total", s.updates_given_up},
-      {"ilnp_locator_updates_received_total", s.updates_received},
-      {"ilnp_link_own_echoes_total", l.own_echoes},      {"ilnp_link_send_errors_total", l.send_errors},
-      {"ilnp_link_send_queue_drops_total", l.send_queue_drops},
-      {"ilnp_link_emulated_drops_total", l.emulated_drops},
-  };
-  for (auto [name, value] : totals) {
-    w.metric(name, "counter", "Node counter (see ilnp ctl status).");
-    w.sample(name, value);
+  // Every plain counter, one HELP and TYPE per metric name (their samples are adjacent).
+  std::string_view family;
+  for (const auto& c : counter_list(rt_, persist_errors())) {
+    if (c.metric != family) w.metric(c.metric, "counter", c.help);
+    family = c.metric;
+    w.sample(std::string(c.metric), c.value, c.labels);
   }
-  w.metric("ilnp_drops_total", "counter", "Datagrams dropped, by reason.");
-  for (std::size_t i = 0; i < kDropReasonCount; ++i)
-    w.sample("ilnp_drops_total", s.drops[i], "reason=\"" + std::string(to_string(static_cast<DropReason>(i))) + "\"");
   write_link_metrics(w, node.link_counters());
   w.metric("ilnp_routes", "gauge", "Learned routes (remote locator -> joined locator).");
   w.sample("ilnp_routes", static_cast<std::uint64_t>(node.routes().routes().size()));
@@ -194,23 +159,9 @@ std::string Metrics::text() const {
     w.sample("ilnp_trace_dropped_total", t.dropped_busy, "reason=\"busy\"");
     w.sample("ilnp_trace_dropped_total", t.dropped_cap, "reason=\"size_cap\"");
   }
-  if (const auto* hub = rt_.driver().hub_link()) write_hub_metrics(w, *hub);
-  w.metric("ilnp_persist_errors_total", "counter",
-           "Writes to disk that failed or were dropped, by what was written (records, files or lines lost).");
-  for (const auto& e : persist_errors()) w.sample("ilnp_persist_errors_total", e.count, "what=\"" + std::string(e.what) + "\"");
   if (auto* state = rt_.state()) {
     w.metric("ilnp_state_pruned_total", "counter", "Rows deleted from state.db: expired, or over a table's cap.");
     w.sample("ilnp_state_pruned_total", state->pruned());
-  }
-  if (const auto* control = rt_.control()) {
-    const auto& c = control->stats();
-    w.metric("ilnp_control_sessions_total", "counter", "Control connections by outcome.");
-    w.sample("ilnp_control_sessions_total", c.sessions, "outcome=\"served\"");
-    w.sample("ilnp_control_sessions_total", c.sessions_refused, "outcome=\"refused_too_many\"");
-    w.sample("ilnp_control_sessions_total", c.sessions_timed_out, "outcome=\"timed_out\"");
-    w.sample("ilnp_control_sessions_total", c.requests_too_long, "outcome=\"request_too_long\"");
-    w.metric("ilnp_control_accept_errors_total", "counter", "Failed accepts on the control socket (EMFILE...).");
-    w.sample("ilnp_control_accept_errors_total", c.accept_errors);
   }
   const auto& p = proxy_.proxy().stats();
   w.metric("ilnp_proxy_datagrams_total", "counter", "Datagrams through the local UDP proxy.");

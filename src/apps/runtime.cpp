@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "counter_list.hpp"
 #include "identity_file.hpp"
 #include "private_dir.hpp"
 #include "state_service.hpp"
@@ -72,7 +73,10 @@ Runtime::Runtime(Config config)
     const auto& id = node_->identity();
     hub_link_ = std::make_unique<io::HubLink>(io_, config_.hub_link, id ? &*id : nullptr, node_->config().nid, logger);
   }
-  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, *link_, logger, hub_link_.get());
+  std::vector<io::Link*> links;
+  if (hub_link_) links.push_back(hub_link_.get());
+  links.push_back(link_.get());  // serves every locator a hub does not
+  driver_ = std::make_unique<io::NodeDriver>(io_, *node_, std::move(links), logger);
   if (!config_.trace_pcap.empty()) {
     trace_ = std::make_unique<io::PcapTrace>(
         io::PcapTraceOptions{config_.trace_pcap, config_.link.uid, config_.link.port, config_.trace_pcap_max_bytes},
@@ -162,18 +166,8 @@ void Runtime::stop() {
 void Runtime::finish() {
   systemd_.stopping("stopping");
   auto summary = stopping_summary(node_->stats());
-  const auto& ls = link_->stats();
-  summary += " own_echoes=" + std::to_string(ls.own_echoes) + " send_errors=" + std::to_string(ls.send_errors) +
-             " send_queue_drops=" + std::to_string(ls.send_queue_drops);
-  if (ls.join_retries) summary += " join_retries=" + std::to_string(ls.join_retries);
-  if (hub_link_) {
-    const auto& hs = hub_link_->stats();
-    const auto& hm = hub_link_->member_counters();
-    summary += " hub_sent=" + std::to_string(hs.sent) + " hub_received=" + std::to_string(hs.received) +
-               " hub_send_errors=" + std::to_string(hs.send_errors) + " hub_registrations=" +
-               std::to_string(hm.registrations_sent) + " hub_refused=" + std::to_string(hm.refused) +
-               " hub_notices=" + std::to_string(hm.notices);
-  }
+  for (const auto& c : link_counter_list(*this))
+    if (c.value) summary += " " + c.key + "=" + std::to_string(c.value);
   if (trace_) {
     driver_->set_trace(nullptr);
     trace_->close();  // writes what is buffered: the figures below are final

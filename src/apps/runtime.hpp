@@ -13,6 +13,7 @@
 #include "config.hpp"
 #include "ilnp/core/node/node.hpp"
 #include "ilnp/io/control_server.hpp"
+#include "ilnp/io/hub_link.hpp"
 #include "ilnp/io/log_writer.hpp"
 #include "ilnp/io/multicast_link.hpp"
 #include "ilnp/io/node_driver.hpp"
@@ -54,6 +55,9 @@ class Runtime {
 
   [[nodiscard]] boost::asio::io_context& io() { return io_; }
   [[nodiscard]] io::NodeDriver& driver() { return *driver_; }
+  [[nodiscard]] const io::MulticastLink& link() const { return *link_; }
+  // The relay hub link, or nullptr (no hub-backed locators).
+  [[nodiscard]] const io::HubLink* hub_link() const { return hub_link_.get(); }
   [[nodiscard]] Node& node() { return *node_; }
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] io::LogWriter& out() { return out_; }

@@ -62,16 +62,21 @@ std::string HubLink::hub_text(Locator locator) const {
   return hub ? "hub " + to_endpoint(*hub).to_string() : std::string("no hub");
 }
 
-void HubLink::start(MulticastLink::Receiver on_datagram, MulticastLink::BatchDone on_batch_done) {
+std::string HubLink::describe(Locator locator) const {
+  return "locator " + locator.to_string() + " through " + hub_text(locator);
+}
+
+void HubLink::start(Receiver on_datagram, BatchDone on_batch_done) {
   on_datagram_ = std::move(on_datagram);
   on_batch_done_ = std::move(on_batch_done);
   wait_readable();
 }
 
-void HubLink::join(Locator locator) {
-  if (!hub_of(locator)) return;
+bool HubLink::join(Locator locator) {
+  if (!hub_of(locator)) return false;
   member_.join(io::now(), locator);
   on_registration_due();
+  return true;
 }
 
 void HubLink::leave(Locator locator) {

@@ -1,23 +1,30 @@
-// One input (or one received batch), then drain every action, flush the
-// link's sends in one system call, and re-arm the timer only if the node's
-// deadline moved.
+// One input (or one received batch), then drain every action, flush each
+// link's sends (one system call for a batching link), and re-arm the timer
+// only if the node's deadline moved.
 #include "ilnp/io/node_driver.hpp"
+
+#include <algorithm>
 
 #include "ilnp/core/overloaded.hpp"
 #include "ilnp/io/clock.hpp"
 
 namespace ilnp::io {
 
-NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger, HubLink* hub)
-    : io_(io), node_(node), link_(link), hub_(hub), log_(std::move(logger)), timer_(io) {}
+NodeDriver::NodeDriver(boost::asio::io_context& io, Node& node, std::vector<Link*> links, Logger logger)
+    : io_(io), node_(node), links_(std::move(links)), log_(std::move(logger)), timer_(io) {}
+
+Link* NodeDriver::link_for(Locator locator) const {
+  for (auto* link : links_)
+    if (link->serves(locator)) return link;
+  return nullptr;
+}
 
 void NodeDriver::start() {
   auto receive = [this](Locator arrival, wire::Bytes datagram) {
     if (trace_) trace_->record(arrival, datagram);
     node_.handle_datagram(now(), arrival, datagram);
   };
-  link_.start(receive, [this] { drain_actions(); });
-  if (hub_) hub_->start(receive, [this] { drain_actions(); });
+  for (auto* link : links_) link->start(receive, [this] { drain_actions(); });
   node_.start(now());
   drain_actions();
 }
@@ -53,35 +60,24 @@ void NodeDriver::drain_actions() {
     std::visit(Overloaded{
                    [this](const Transmit& t) {
                      if (trace_) trace_->record(t.link, t.bytes);
-                     if (hub_ && hub_->serves(t.link)) return hub_->send(t.link, t.bytes);
-                     link_.send(t.link, t.bytes);
+                     if (auto* link = link_for(t.link)) link->send(t.link, t.bytes);
                    },
                    // A view of a receive buffer, still valid: the batch is not done.
                    [this](const Forward& f) {
                      if (trace_) trace_->record(f.link, f.datagram, f.hop_limit);
-                     if (hub_ && hub_->serves(f.link)) return hub_->forward(f.link, f.datagram, f.hop_limit);
-                     link_.forward(f.link, f.datagram, f.hop_limit);
+                     if (auto* link = link_for(f.link)) link->forward(f.link, f.datagram, f.hop_limit);
                    },
                    [this](const Join& j) {
-                     if (hub_ && hub_->serves(j.link)) {
-                       hub_->join(j.link);
-                       return log_.log(Layer::link, Level::info, [&] {
-                         return "joined locator " + j.link.to_string() + " through " + hub_->hub_text(j.link);
-                       });
-                     }
+                     auto* link = link_for(j.link);
                      // Not joined yet: the link retries and reports its state itself.
-                     if (link_.join(j.link))
-                       log_.log(Layer::link, Level::info, [&] { return "joined group " + link_.group_text(j.link); });
+                     if (link && link->join(j.link))
+                       log_.log(Layer::link, Level::info, [&] { return "joined " + link->describe(j.link); });
                    },
                    [this](const Leave& l) {
-                     if (hub_ && hub_->serves(l.link)) {
-                       hub_->leave(l.link);
-                       return log_.log(Layer::link, Level::info, [&] {
-                         return "left locator " + l.link.to_string() + " at " + hub_->hub_text(l.link);
-                       });
-                     }
-                     link_.leave(l.link);
-                     log_.log(Layer::link, Level::info, [&] { return "left group " + link_.group_text(l.link); });
+                     auto* link = link_for(l.link);
+                     if (!link) return;
+                     link->leave(l.link);
+                     log_.log(Layer::link, Level::info, [&] { return "left " + link->describe(l.link); });
                    },
                    [this](const Notice& n) {
                      if (notices_) notices_(n.event);
@@ -93,15 +89,19 @@ void NodeDriver::drain_actions() {
                },
                *action);
   }
-  link_.flush();
+  for (auto* link : links_) link->flush();
   rearm_timer();
 }
 
-bool NodeDriver::backlogged() const { return link_.backlogged() || (hub_ && hub_->backlogged()); }
+bool NodeDriver::backlogged() const {
+  return std::any_of(links_.begin(), links_.end(), [](const Link* link) { return link->backlogged(); });
+}
 
 void NodeDriver::when_writable(std::function<void()> ready) {
-  if (!hub_ || !hub_->backlogged()) return link_.when_writable(std::move(ready));
-  hub_->when_writable([this, ready = std::move(ready)]() mutable { when_writable(std::move(ready)); });
+  auto busy = std::find_if(links_.begin(), links_.end(), [](const Link* link) { return link->backlogged(); });
+  if (busy == links_.end()) return ready();
+  // Once this one drains, look again: another may have filled meanwhile.
+  (*busy)->when_writable([this, ready = std::move(ready)]() mutable { when_writable(std::move(ready)); });
 }
 
 void NodeDriver::rearm_timer() {

@@ -6,6 +6,7 @@
 
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -19,7 +20,7 @@
 #include "ilnp/core/hub/member.hpp"
 #include "ilnp/core/log.hpp"
 #include "ilnp/core/rate_limited_log.hpp"
-#include "ilnp/io/multicast_link.hpp"
+#include "ilnp/io/link.hpp"
 #include "ilnp/io/receive_batch.hpp"
 
 namespace ilnp::io {
@@ -30,7 +31,7 @@ struct HubLinkOptions {
   hub::MemberConfig member;
 };
 
-class HubLink {
+class HubLink final : public Link {
  public:
   static constexpr std::size_t kMaxBacklog = 4096;
 
@@ -38,26 +39,28 @@ class HubLink {
   // (secure mode) signs registrations and must outlive the link.
   HubLink(boost::asio::io_context& io, HubLinkOptions options, const security::Identity* identity, Nid nid,
           Logger logger);
-  ~HubLink();
+  ~HubLink() override;
   HubLink(const HubLink&) = delete;
   HubLink& operator=(const HubLink&) = delete;
 
   // True for locators backed by a hub. Cheap: the driver asks per datagram.
-  [[nodiscard]] bool serves(Locator locator) const {
+  [[nodiscard]] bool serves(Locator locator) const override {
     return !locators_.empty() && std::binary_search(locators_.begin(), locators_.end(), locator);
   }
-  // As MulticastLink::start: views stay valid until `on_batch_done` returns.
-  void start(MulticastLink::Receiver on_datagram, MulticastLink::BatchDone on_batch_done);
-  void join(Locator locator);
-  void leave(Locator locator);
-  void send(Locator locator, wire::Bytes datagram);
-  void forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_limit);
-  void when_writable(std::function<void()> ready);
-  [[nodiscard]] bool backlogged() const { return !backlog_.empty(); }
-  [[nodiscard]] const LinkStats& stats() const { return stats_; }
+  void start(Receiver on_datagram, BatchDone on_batch_done) override;
+  // Registers with the locator's hub: joined as far as the driver knows (the
+  // registration is retried until the hub accepts it).
+  bool join(Locator locator) override;
+  void leave(Locator locator) override;
+  // Each sends one frame at once (sendmsg gathering prefix and datagram).
+  void send(Locator locator, wire::Bytes datagram) override;
+  void forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_limit) override;
+  void when_writable(std::function<void()> ready) override;
+  [[nodiscard]] bool backlogged() const override { return !backlog_.empty(); }
+  [[nodiscard]] LinkStats stats() const override { return stats_; }
   [[nodiscard]] const hub::MemberCounters& member_counters() const { return member_.counters(); }
-  // "hub 127.0.0.1:10010", for logs.
-  [[nodiscard]] std::string hub_text(Locator locator) const;
+  // "locator 0:0:0:a through hub 127.0.0.1:10010".
+  [[nodiscard]] std::string describe(Locator locator) const override;
 
  private:
   struct Pending {
@@ -74,6 +77,7 @@ class HubLink {
   void wait_writable();
   [[nodiscard]] const sockaddr_in6* hub_of(Locator locator) const;
   [[nodiscard]] bool from_a_hub(const sockaddr_in6& from) const;
+  [[nodiscard]] std::string hub_text(Locator locator) const;  // "hub 127.0.0.1:10010"
 
   boost::asio::io_context& io_;
   std::map<Locator, sockaddr_in6> hubs_;
@@ -84,8 +88,8 @@ class HubLink {
   int fd_{-1};
   boost::asio::posix::stream_descriptor watch_;
   boost::asio::steady_timer registration_timer_;
-  MulticastLink::Receiver on_datagram_;
-  MulticastLink::BatchDone on_batch_done_;
+  Receiver on_datagram_;
+  BatchDone on_batch_done_;
   std::vector<std::vector<std::byte>> rx_buffers_;
   ReceiveBatch batch_;
   std::vector<hub::OutgoingRegistration> due_;

@@ -21,6 +21,7 @@
 
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/bytes.hpp"
+#include "ilnp/io/link.hpp"
 #include "ilnp/io/link_emulation.hpp"
 
 namespace ilnp::io {
@@ -34,18 +35,9 @@ struct LinkOptions {
   LinkEmulationOptions emulation;  // loss/delay added on send (tests, experiments)
 };
 
-struct LinkStats {
-  std::uint64_t received{0};
-  std::uint64_t sent{0};
-  std::uint64_t own_echoes{0};
-  std::uint64_t foreign_group{0};
-  std::uint64_t send_errors{0};
-  std::uint64_t send_queue_drops{0};
-  std::uint64_t emulated_drops{0};
-  std::uint64_t join_retries{0};  // attempts to join groups the interface could not take yet
-};
-
-class MulticastLink {
+// Serves every locator: the driver asks it last, after the links that serve
+// only some (relay hubs).
+class MulticastLink final : public Link {
  public:
   static constexpr std::size_t kBatch = 32;
   static constexpr std::size_t kMaxSendQueue = 4096;
@@ -53,50 +45,43 @@ class MulticastLink {
   static constexpr std::chrono::seconds kFirstJoinRetry{1};
   static constexpr std::chrono::seconds kMaxJoinRetry{30};
 
-  using Receiver = std::function<void(Locator arrival, wire::Bytes datagram)>;
-  using BatchDone = std::function<void()>;
-
   // Throws std::system_error naming the step that failed (socket, bind...).
   // An interface that does not exist yet is not an error: joins wait for it.
   MulticastLink(boost::asio::io_context& io, LinkOptions options);
-  ~MulticastLink();
+  ~MulticastLink() override;
   MulticastLink(const MulticastLink&) = delete;
   MulticastLink& operator=(const MulticastLink&) = delete;
 
-  // `on_datagram` gets views of the receive buffers, which stay valid until
-  // `on_batch_done` returns: a datagram forwarded by then needs no copy.
-  void start(Receiver on_datagram, BatchDone on_batch_done);
+  void start(Receiver on_datagram, BatchDone on_batch_done) override;
+  [[nodiscard]] bool serves(Locator) const override { return true; }
   // Joins the locator's group, or (interface missing, join refused) keeps
   // retrying with backoff from kFirstJoinRetry doubling to kMaxJoinRetry
   // until it succeeds. Returns whether it joined now.
-  bool join(Locator locator);
-  void leave(Locator locator);
+  bool join(Locator locator) override;
+  void leave(Locator locator) override;
   // Told once per change of the link's state (waiting for the interface,
   // all groups joined), with a sentence for the log and systemd's STATUS.
   void set_state_handler(std::function<void(const std::string&)> handler) { on_state_ = std::move(handler); }
   // Groups wanted but not joined yet (0 once the interface took them all).
   [[nodiscard]] std::size_t pending_joins() const { return pending_.size(); }
   [[nodiscard]] std::size_t joined_count() const { return joined_.size(); }
-  // Queues a copy of `datagram` (at most buffer_size bytes) for flush().
-  void send(Locator locator, wire::Bytes datagram);
-  // Queues `datagram` (a whole overlay datagram) with its hop limit byte
-  // replaced, without copying it: its bytes must stay valid until flush().
-  void forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_limit);
+  // Queues a copy for flush().
+  void send(Locator locator, wire::Bytes datagram) override;
+  void forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_limit) override;
   // Sends what is queued with one sendmmsg. What the socket does not take is
   // copied to the send queue and sent when the socket is writable.
-  void flush();
-  // Calls `ready` once the send queue is empty (at once if it is).
-  void when_writable(std::function<void()> ready);
-  [[nodiscard]] bool backlogged() const { return !send_queue_.empty(); }
+  void flush() override;
+  void when_writable(std::function<void()> ready) override;
+  [[nodiscard]] bool backlogged() const override { return !send_queue_.empty(); }
   // A snapshot: the emulation keeps its own drop count.
-  [[nodiscard]] LinkStats stats() const {
+  [[nodiscard]] LinkStats stats() const override {
     auto snapshot = stats_;
     snapshot.emulated_drops = emulation_.dropped();
     return snapshot;
   }
   [[nodiscard]] const LinkOptions& options() const { return options_; }
-  // "ff12:0:0:0:0:0:0:a%eth0", for logs.
-  [[nodiscard]] std::string group_text(Locator locator) const;
+  // "group ff12:0:0:0:0:0:0:a%eth0".
+  [[nodiscard]] std::string describe(Locator locator) const override { return "group " + group_text(locator); }
 
  private:
   // One datagram of the next sendmmsg: one part (a copy in tx_copies_), or
@@ -121,6 +106,7 @@ class MulticastLink {
   bool try_send(const Pending& pending);
   [[nodiscard]] bool is_own_echo(const sockaddr_in6& from) const;
   [[nodiscard]] sockaddr_in6 group_address(Locator locator) const;
+  [[nodiscard]] std::string group_text(Locator locator) const;  // "ff12:0:0:0:0:0:0:a%eth0"
   bool try_join(Locator locator);  // errno set when false
   bool resolve_interface();  // if_index_, the send socket's interface, local addresses
   void on_interface_lost();

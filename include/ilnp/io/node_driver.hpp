@@ -6,13 +6,13 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "ilnp/core/node/node.hpp"
-#include "ilnp/io/hub_link.hpp"
-#include "ilnp/io/multicast_link.hpp"
+#include "ilnp/io/link.hpp"
 #include "ilnp/io/pcap_trace.hpp"
 
 namespace ilnp::io {
@@ -21,10 +21,10 @@ class NodeDriver {
  public:
   using DeliverHandler = std::function<void(const Deliver&)>;
 
-  // `logger` receives the link layer's events (groups joined and left).
-  // Locators that `hub` serves go to their relay hub, the rest to `link`.
-  NodeDriver(boost::asio::io_context& io, Node& node, MulticastLink& link, Logger logger = {},
-             HubLink* hub = nullptr);
+  // Each locator goes to the first of `links` that serves it (so a link that
+  // serves every locator comes last); none may be null. `logger` receives
+  // the link layer's events (locators joined and left).
+  NodeDriver(boost::asio::io_context& io, Node& node, std::vector<Link*> links, Logger logger = {});
 
   void start();
   // Binds a transport port; datagrams for it go to `handler`.
@@ -47,21 +47,20 @@ class NodeDriver {
   void move_to(std::vector<Locator> locators);
 
   [[nodiscard]] Node& node() { return node_; }
-  [[nodiscard]] MulticastLink& link() { return link_; }
-  [[nodiscard]] HubLink* hub_link() { return hub_; }
-  // Either link has datagrams queued; `ready` runs once both are drained.
+  // Some link has datagrams queued; `ready` runs once all are drained.
   [[nodiscard]] bool backlogged() const;
   void when_writable(std::function<void()> ready);
 
  private:
   void drain_actions();
   void rearm_timer();
+  // The first link that serves `locator`, or null (no link serves it: dropped).
+  [[nodiscard]] Link* link_for(Locator locator) const;
   [[nodiscard]] static Instant now_instant();
 
   boost::asio::io_context& io_;
   Node& node_;
-  MulticastLink& link_;
-  HubLink* hub_;
+  std::vector<Link*> links_;
   Logger log_;
   boost::asio::steady_timer timer_;
   Instant armed_for_{kNever};
