@@ -1,7 +1,8 @@
 // The simulator performs the same actions as io/node_driver, on segments
-// instead of sockets: a Transmit reaches every other node joined to the
-// locator after the sender's out conditions, the segment and the receiver's
-// in conditions, unless a seeded loss draw takes it.
+// and relay hubs instead of sockets: a Transmit reaches every other node
+// joined to the locator after the sender's out conditions, the segment and
+// the receiver's in conditions, unless a seeded loss draw takes it; on a
+// hub's locator it goes to the hub relay, which models its own paths.
 #include "ilnp/sim/simulator.hpp"
 
 #include <algorithm>
@@ -30,6 +31,27 @@ std::size_t Simulator::add_node(NodeConfig config, Logger logger, std::optional<
   nodes_[index].node->start(now_);
   drain(index);
   return index;
+}
+
+HubRelay& Simulator::add_hub(std::vector<Locator> locators, HubModel model) {
+  relays_.push_back(std::make_unique<HubRelay>(std::move(locators), std::move(model), rng_.next()));
+  return *relays_.back();
+}
+
+HubRelay* Simulator::relay_for(Locator link) const {
+  for (const auto& relay : relays_)
+    if (relay->serves(link)) return relay.get();
+  return nullptr;
+}
+
+Instant Simulator::next_relay_event(HubRelay** relay) const {
+  Instant next = kNever;
+  for (const auto& r : relays_)
+    if (auto at = r->next_event(); at < next) {
+      next = at;
+      *relay = r.get();
+    }
+  return next;
 }
 
 void Simulator::record(std::size_t from, Locator link, const wire::Buffer& bytes) {
@@ -67,6 +89,11 @@ std::optional<Duration> Simulator::pass(const LinkConditions& c, Instant& busy_u
 
 void Simulator::transmit(std::size_t from, Transmit t) {
   auto& sender = nodes_[from];
+  if (auto* relay = relay_for(t.link)) {
+    record(from, t.link, t.bytes);
+    if (transmit_observer_) transmit_observer_(now_, from, t.link, t.bytes);
+    return relay->send(now_, from, t.link, t.bytes);
+  }
   auto out = pass(sender.link.out, sender.out_free, t.bytes.size());
   record(from, t.link, t.bytes);
   if (!out) {
@@ -99,8 +126,13 @@ void Simulator::drain(std::size_t index) {
     if (auto* t = std::get_if<Transmit>(&*action)) {
       transmit(index, std::move(*t));
     } else if (auto* j = std::get_if<Join>(&*action)) {
+      if (auto* relay = relay_for(j->link)) {
+        const auto& id = self.node->identity();
+        relay->join(now_, index, self.node->config().nid, id ? &*id : nullptr, j->link);
+      }
       self.joined.insert(j->link);
     } else if (auto* l = std::get_if<Leave>(&*action)) {
+      if (auto* relay = relay_for(l->link)) relay->leave(now_, index, l->link);
       self.joined.erase(l->link);
     } else if (auto* d = std::get_if<Deliver>(&*action)) {
       if (self.deliver) {
@@ -131,6 +163,7 @@ void Simulator::stop_node(std::size_t index) {
   auto& n = nodes_.at(index);
   n.stopped = true;
   n.joined.clear();
+  for (auto& relay : relays_) relay->stop(index);
   n.timer = kNever;
 }
 
@@ -142,7 +175,9 @@ void Simulator::run_until(Instant until) {
     Instant next_timer = timers_.empty() ? kNever : timers_.top().at;
     Instant next_arrival = arrivals_.empty() ? kNever : arrivals_.top().at;
     Instant next_call = calls_.empty() ? kNever : calls_.top().at;
-    auto next = std::min({next_timer, next_arrival, next_call});
+    HubRelay* relay = nullptr;
+    Instant next_relay = next_relay_event(&relay);
+    auto next = std::min({next_timer, next_arrival, next_call, next_relay});
     if (next > until) break;
     now_ = std::max(now_, next);
     if (next_arrival == next) {
@@ -155,6 +190,11 @@ void Simulator::run_until(Instant until) {
       }
       nodes_[a.to].node->handle_datagram(now_, a.link, *a.bytes);
       drain(a.to);
+    } else if (next_relay == next) {
+      auto arrival = relay->step(now_);
+      if (!arrival || nodes_[arrival->node].stopped) continue;
+      nodes_[arrival->node].node->handle_datagram(now_, arrival->link, arrival->datagram);
+      drain(arrival->node);
     } else if (next_call == next) {
       auto fn = std::move(const_cast<Call&>(calls_.top()).fn);
       calls_.pop();

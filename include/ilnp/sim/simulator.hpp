@@ -1,6 +1,7 @@
 // Many core Nodes in virtual time over simulated multicast segments (one per
-// locator). Deterministic: same seed and inputs, same trace hash. Ties break
-// by sequence number, never by container order.
+// locator) and relay hubs (the locators added with add_hub). Deterministic:
+// same seed and inputs, same trace hash. Ties break by sequence number, never
+// by container order.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "ilnp/core/node/node.hpp"
 #include "ilnp/core/rng.hpp"
+#include "ilnp/sim/hub_relay.hpp"
 
 namespace ilnp::sim {
 
@@ -59,6 +61,11 @@ class Simulator {
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
   [[nodiscard]] Instant now() const { return now_; }
   void set_link(std::size_t index, NodeLink link) { nodes_.at(index).link = link; }
+
+  // `locators` are carried by one relay hub instead of multicast segments
+  // (add it before the nodes that join them). Nodes register with it signed
+  // by their identity (secure mode) or unsigned. The reference stays valid.
+  HubRelay& add_hub(std::vector<Locator> locators, HubModel model = {});
 
   // Runs every event up to and including `until`.
   void run_until(Instant until);
@@ -129,6 +136,8 @@ class Simulator {
   // Delay through one side's conditions (jitter, rate queue); nullopt = dropped.
   std::optional<Duration> pass(const LinkConditions& c, Instant& busy_until, std::size_t bytes);
   void requeue_timer(std::size_t index);
+  [[nodiscard]] HubRelay* relay_for(Locator link) const;
+  [[nodiscard]] Instant next_relay_event(HubRelay** relay) const;
 
   LinkModel model_;
   Rng rng_;
@@ -138,6 +147,7 @@ class Simulator {
   // Lazily invalidated: an entry counts only while it equals the node's `timer`.
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::priority_queue<Call, std::vector<Call>, std::greater<>> calls_;
+  std::vector<std::unique_ptr<HubRelay>> relays_;
   std::uint64_t sequence_{0};
   std::uint64_t trace_hash_{0xcbf29ce484222325ULL};
   std::uint64_t transmissions_{0};
