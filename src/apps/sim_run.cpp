@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "config.hpp"
-#include "ilnp/sim/pcap_writer.hpp"
+#include "ilnp/core/wire/pcap_writer.hpp"
 #include "json_writer.hpp"
 #include "runtime.hpp"
 #include "sim_apps.hpp"
@@ -322,7 +322,7 @@ class Run {
   std::vector<std::unique_ptr<SimNodeState>> nodes_;
   std::vector<std::string> problems_;
   std::ofstream pcap_file_;
-  std::optional<ilnp::sim::PcapWriter> pcap_;
+  std::optional<ilnp::wire::PcapWriter> pcap_;
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "ilnp/core/wire/header.hpp"
-#include "ilnp/sim/pcap_writer.hpp"
+#include "ilnp/core/wire/pcap_writer.hpp"
 
 namespace ilnp::io {
 
@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 constexpr auto kWriteInterval = 100ms;  // a live trace is at most this far behind
 constexpr std::size_t kPcapFileHeader = 24;
 constexpr std::size_t kPcapRecordOverhead =
-    16 + sim::PcapWriter::kIpv6HeaderSize + sim::PcapWriter::kUdpHeaderSize;
+    16 + wire::PcapWriter::kIpv6HeaderSize + wire::PcapWriter::kUdpHeaderSize;
 constexpr std::size_t kSourceNidOffset = 16;  // proto/README.md section 3
 
 // What record() stores before each datagram in the hand-off buffer.
@@ -90,7 +90,7 @@ PcapTraceStats PcapTrace::stats() const {
 }
 
 void PcapTrace::writer_thread() {
-  sim::PcapWriter pcap(file_, options_.port);
+  wire::PcapWriter pcap(file_, options_.port);
   std::uint64_t file_bytes = kPcapFileHeader;
   bool full = false;
   bool broken = false;  // a write failed: the file may end mid-record, so stop adding to it

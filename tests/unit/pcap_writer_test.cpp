@@ -1,6 +1,6 @@
 // PcapWriter: global header, synthesised IPv6/UDP headers, UDP checksum
 // (recomputed here independently), one record read back, oversize skipped.
-#include "ilnp/sim/pcap_writer.hpp"
+#include "ilnp/core/wire/pcap_writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "ilnp/core/wire/header.hpp"
 #include "ilnp/core/wire/messages.hpp"
 
-namespace ilnp::sim {
+namespace ilnp::wire {
 namespace {
 
 using std::chrono::microseconds;
@@ -163,4 +163,4 @@ TEST(PcapWriter, TimeBeforeEpochIsZero) {
 }
 
 }  // namespace
-}  // namespace ilnp::sim
+}  // namespace ilnp::wire

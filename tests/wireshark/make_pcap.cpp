@@ -16,7 +16,7 @@
 #include "ilnp/core/wire/header.hpp"
 #include "ilnp/core/wire/messages.hpp"
 #include "ilnp/core/wire/secure_messages.hpp"
-#include "ilnp/sim/pcap_writer.hpp"
+#include "ilnp/core/wire/pcap_writer.hpp"
 #include "vectors.hpp"
 
 namespace {
@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
   }
   const char* path = argv[argc - 1];
   std::ofstream file(path, std::ios::binary);
-  sim::PcapWriter pcap(file);
+  wire::PcapWriter pcap(file);
   Instant t = Instant{} + std::chrono::seconds(1'700'000'000);
   Emit emit = [&](Locator link, Nid sender, const wire::Buffer& datagram) {
     t += std::chrono::milliseconds(10);

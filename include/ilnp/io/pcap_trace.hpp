@@ -1,5 +1,5 @@
 // `--trace.pcap PATH`: what a real node sends and receives on each link,
-// written as a pcap file (sim::PcapWriter's format) by a thread of its own.
+// written as a pcap file (wire::PcapWriter's format) by a thread of its own.
 // Owns the hand-off buffers, the writer thread and the size cap; knows
 // nothing of sockets or of the node's decisions.
 #pragma once

@@ -12,7 +12,7 @@
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/constants.hpp"
 
-namespace ilnp::sim {
+namespace ilnp::wire {
 
 // One record per datagram, as a capture on the link would show it:
 //  - IPv6: source fe80::<sender NID>, destination the multicast group of
@@ -52,4 +52,4 @@ class PcapWriter {
   std::uint64_t skipped_{0};
 };
 
-}  // namespace ilnp::sim
+}  // namespace ilnp::wire

@@ -1,12 +1,12 @@
 // pcap trace writer: the byte layouts of the pcap file format, IPv6 and UDP.
 // Builds each record's headers in a fixed buffer, then streams the datagram.
-#include "ilnp/sim/pcap_writer.hpp"
+#include "ilnp/core/wire/pcap_writer.hpp"
 
 #include <array>
 
 #include "ilnp/core/wire/group.hpp"
 
-namespace ilnp::sim {
+namespace ilnp::wire {
 
 namespace {
 
@@ -108,4 +108,4 @@ void PcapWriter::write(Instant at, Locator link, std::uint32_t uid, Nid sender, 
   ++records_;
 }
 
-}  // namespace ilnp::sim
+}  // namespace ilnp::wire
