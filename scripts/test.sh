@@ -4,8 +4,8 @@
 # (skipped without a prototype copy), package (root), then a short fuzzing
 # run, then the Raspberry Pi cross builds (scripts/cross-build.sh): arm64
 # and armhf, each built with Debian's cross toolchain and its unit tests run
-# under qemu-user-static (together ~10-13 minutes on 2 cores from a cold
-# ccache, most of it compiling). ILNP_CROSS=0 skips them;
+# under qemu-user-static (together ~10 minutes on 2 quiet cores from a cold
+# ccache, ~15 under load; nearly all of it compiling). ILNP_CROSS=0 skips them;
 # ILNP_CROSS_ARCHS="arm64" limits them to one architecture.
 set -euo pipefail
 cd "$(dirname "$0")/.."
