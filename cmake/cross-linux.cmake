@@ -11,5 +11,6 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 # Multiarch: the target's .pc files are in /usr/lib/TRIPLE/pkgconfig.
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/${ILNP_TRIPLE}/pkgconfig:/usr/share/pkgconfig)
-# gtest_discover_tests and ctest run the target's binaries through qemu.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-${ILNP_QEMU}-static -L /usr/${ILNP_TRIPLE})
+# gtest_discover_tests and ctest run the target's binaries through qemu, with
+# the multiarch runtime (no -L /usr/TRIPLE: see scripts/cross-build.sh).
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-${ILNP_QEMU}-static)
