@@ -1,35 +1,50 @@
 #!/usr/bin/env bash
 # A served stream service with an allow-list admits the peers it lists and
-# refuses the others. alice, clare, eve and bob share locator 0:0:0:b (legacy
-# mode, the prototype's NIDs). bob starts with `--stream.serve "files
-# 127.0.0.1:7000 allow alice ffff:0:0:c"` (alice by hostname, clare by NID)
-# and later `ilnp ctl stream serve open 127.0.0.1:7000 allow eve`. Each of
-# alice, clare and eve listens for bob's files; eve also for bob's open.
+# refuses the others. alice, clare, eve and bob share locator 0:0:0:b. bob
+# starts with `--stream.serve "files 127.0.0.1:7000 allow alice CLARE_NID"`
+# (alice by hostname, clare by NID) and later `ilnp ctl stream serve open
+# 127.0.0.1:7000 allow eve`. Each of alice, clare and eve listens for bob's
+# files; eve also for bob's open. STREAM_ALLOW_MODE=legacy (default: the
+# prototype's NIDs) or secure (NIDs from keys, security.encrypt = true).
 #
 # Asserts: alice's and clare's transfers through files arrive whole, and so
 # does eve's through open; eve's stream to files is reset without reaching
 # bob's TCP server, and says why in her stream list; bob counts it (one
 # refused_not_allowed, one refused on files, two accepted) and logs it with
-# eve's NID and the service; bob warns once that legacy mode does not
-# authenticate NIDs; `stream list --json` shows the allow-lists.
+# eve's NID and the service; `stream list --json` shows the allow-lists; bob
+# warns once that legacy mode does not authenticate NIDs (legacy), or not at
+# all (secure with encryption, where the list is access control).
 #
 # usage: stream_allow.sh ILNP_BINARY   (exit 77: skipped)
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 netns_require
 netns_require_python
+MODE=${STREAM_ALLOW_MODE:-legacy}
 
 FIX="$ILNP_FIXTURES_DIR/prototype-configs/heartbeat"
 common=(--link.mcast_interface=eth0 --link.buffer_size=1440 --discovery.wait_time=2 --network.locators=0:0:0:b
   --transport.log=info)
 netns_setup alice bob clare eve
-netns_start bob bob -- "$ILNP" node -c "$FIX/config_bob.ini" "${common[@]}" \
-  "--stream.serve=files 127.0.0.1:7000 allow alice ffff:0:0:c"
-for peer in alice clare eve; do
-  nid=ffff:0:0:${peer:0:1}
-  netns_start "$peer" "$peer" -- "$ILNP" node -c "$FIX/config_bob.ini" "${common[@]}" \
-    "--discovery.hostname=$peer" "--network.nid=$nid"
-done
+declare -A NID
+if [[ $MODE == secure ]]; then
+  for n in alice bob clare eve; do  # each identity made beforehand, to know its NID
+    mkdir -p "$NETNS_DIR/state/$n"
+    chmod 700 "$NETNS_DIR/state/$n"
+    NID[$n]=$(XDG_STATE_HOME="$NETNS_DIR/state/$n" "$ILNP" id --hostname "$n" | awk '$1 == "nid" { print $2 }')
+  done
+  start() {
+    netns_start "$1" "$1" -- "$ILNP" node "${common[@]}" "--discovery.hostname=$1" --security.encrypt=true "${@:2}"
+  }
+else
+  for n in alice bob clare eve; do NID[$n]=ffff:0:0:${n:0:1}; done
+  start() {
+    netns_start "$1" "$1" -- "$ILNP" node -c "$FIX/config_bob.ini" "${common[@]}" "--discovery.hostname=$1" \
+      "--network.nid=${NID[$1]}" "${@:2}"
+  }
+fi
+start bob "--stream.serve=files 127.0.0.1:7000 allow alice ${NID[clare]}"
+for peer in alice clare eve; do start "$peer"; done
 ctl() { "$ILNP" ctl --socket "$NETNS_DIR/run/$1/ilnp/$1.sock" "${@:2}"; }
 sockets_up() { for n in alice bob clare eve; do test -S "$NETNS_DIR/run/$n/ilnp/$n.sock" || return 1; done; }
 wait_for 5 "control sockets" sockets_up || fail "nodes did not start"
@@ -53,7 +68,7 @@ transfer() {
   netns_start "$2" "$1" -- python3 "$NETNS_LIB_DIR/tcp_hash.py" source "$3" 100000
   netns_wait_exit "$1" 20
 }
-transfer alice_files alice 6000 || fail "alice (allowed by hostname) could not use files: $(cat "$(out_of alice_files)")"
+transfer alice_files alice 6000 || fail "alice (allowed by name) could not use files: $(cat "$(out_of alice_files)")"
 log "ok: alice (allowed by hostname) reached files"
 transfer clare_files clare 6000 || fail "clare (allowed by NID) could not use files: $(cat "$(out_of clare_files)")"
 log "ok: clare (allowed by NID) reached files"
@@ -65,22 +80,27 @@ check "bob's TCP server saw three connections, not eve's to files" \
   test "$(count_lines "$(out_of sink)" '^received 100000 ')" -eq 3
 
 wait_for 5 "eve's stream list gives the reason" bash -c "$(declare -f ctl); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR'
-  ctl eve stream list | grep -q \"service 'files' on bob does not allow ffff:0:0:e\"" ||
+  ctl eve stream list | grep -q \"service 'files' on bob does not allow ${NID[eve]}\"" ||
   fail "no reason at eve: $(ctl eve stream list)"
 list=$(ctl bob stream list --json)
-python3 - "$list" <<'PY' || fail "bob's stream list is wrong: $list"
+python3 - "$list" "${NID[clare]}" <<'PY' || fail "bob's stream list is wrong: $list"
 import json, sys
-d = json.loads(sys.argv[1])
+d, clare = json.loads(sys.argv[1]), sys.argv[2]
 assert d["counters"]["refused_not_allowed"] == 1, d["counters"]
 services = {s["name"]: s for s in d["services"]}
 files, open_ = services["files"], services["open"]
-assert files["allow"] == ["alice", "ffff:0:0:c"] and open_["allow"] == ["eve"], services
+assert files["allow"] == ["alice", clare] and open_["allow"] == ["eve"], services
 assert files["accepted"] == 2 and files["refused"] == 1, files
 assert open_["accepted"] == 1 and open_["refused"] == 0, open_
 PY
 log "ok: bob counts one refusal (refused_not_allowed=1, files: 2 accepted, 1 refused)"
 check "bob logs the refusal with eve's NID and the service" \
-  has_line "$(err_of bob)" "refused a stream from eve \(ffff:0:0:e\) for service files: .*does not allow ffff:0:0:e"
-check "bob warns once that legacy mode does not authenticate NIDs" \
-  test "$(count_lines "$(err_of bob)" 'allow-list, but legacy mode does not authenticate NIDs')" -eq 1
-log "PASS: the allow-list admits alice and clare, refuses eve"
+  has_line "$(err_of bob)" "refused a stream from eve \(${NID[eve]}\) for service files: .*does not allow ${NID[eve]}"
+if [[ $MODE == secure ]]; then
+  check "bob does not warn: sealed datagrams authenticate NIDs" \
+    test "$(count_lines "$(err_of bob)" 'allow-list, but')" -eq 0
+else
+  check "bob warns once that legacy mode does not authenticate NIDs" \
+    test "$(count_lines "$(err_of bob)" 'allow-list, but legacy mode does not authenticate NIDs')" -eq 1
+fi
+log "PASS ($MODE): the allow-list admits alice and clare, refuses eve"
