@@ -9,9 +9,10 @@
 #
 # Asserts: alice's and clare's transfers through files arrive whole, and so
 # does eve's through open; eve's stream to files is reset without reaching
-# bob's TCP server, and says why in her stream list; bob counts it (one
-# refused_not_allowed, one refused on files, two accepted) and logs it with
-# eve's NID and the service; `stream list --json` shows the allow-lists; bob
+# bob's TCP server, and says why in her stream list; 14 more tries are
+# refused too; bob counts all 15 (refused_not_allowed, and refused on files
+# beside its two accepted) and logs the first 10 (rate limited) with eve's
+# NID and the service; `stream list --json` shows the allow-lists; bob
 # warns once that legacy mode does not authenticate NIDs (legacy), or not at
 # all (secure with encryption, where the list is access control).
 #
@@ -82,18 +83,34 @@ check "bob's TCP server saw three connections, not eve's to files" \
 wait_for 5 "eve's stream list gives the reason" bash -c "$(declare -f ctl); ILNP='$ILNP' NETNS_DIR='$NETNS_DIR'
   ctl eve stream list | grep -q \"service 'files' on bob does not allow ${NID[eve]}\"" ||
   fail "no reason at eve: $(ctl eve stream list)"
+# 14 more tries in a row: each refused and counted, the log capped (10 lines per 10 s).
+ip netns exec "$(netns_name eve)" python3 -c '
+import socket
+for _ in range(14):
+    s = socket.create_connection(("127.0.0.1", 6000))
+    s.settimeout(10)
+    try:
+        s.sendall(b"x")
+        s.shutdown(socket.SHUT_WR)
+        assert s.recv(100) == b"", "data from a refused stream"
+    except ConnectionResetError:
+        pass
+    s.close()' || fail "eve's further tries were not refused"
 list=$(ctl bob stream list --json)
 python3 - "$list" "${NID[clare]}" <<'PY' || fail "bob's stream list is wrong: $list"
 import json, sys
 d, clare = json.loads(sys.argv[1]), sys.argv[2]
-assert d["counters"]["refused_not_allowed"] == 1, d["counters"]
+assert d["counters"]["refused_not_allowed"] == 15, d["counters"]
 services = {s["name"]: s for s in d["services"]}
 files, open_ = services["files"], services["open"]
 assert files["allow"] == ["alice", clare] and open_["allow"] == ["eve"], services
-assert files["accepted"] == 2 and files["refused"] == 1, files
+assert files["accepted"] == 2 and files["refused"] == 15, files
 assert open_["accepted"] == 1 and open_["refused"] == 0, open_
 PY
-log "ok: bob counts one refusal (refused_not_allowed=1, files: 2 accepted, 1 refused)"
+log "ok: bob counts every refusal (refused_not_allowed=15, files: 2 accepted, 15 refused)"
+check "bob's TCP server still saw three connections" test "$(count_lines "$(out_of sink)" '^received ')" -eq 3
+check "bob logs 10 of the 15 refusals (rate limited)" \
+  test "$(count_lines "$(err_of bob)" 'refused a stream from eve')" -eq 10
 check "bob logs the refusal with eve's NID and the service" \
   has_line "$(err_of bob)" "refused a stream from eve \(${NID[eve]}\) for service files: .*does not allow ${NID[eve]}"
 if [[ $MODE == secure ]]; then
