@@ -73,8 +73,9 @@ constexpr KeySpec kKeys[] = {
      "proxy mappings made at start: 'LOCAL_PORT REMOTE REMOTE_PORT', several separated by commas"},
     {"stream.port", "9899", "overlay transport port the stream gateway (SCTP over the overlay) uses on every node"},
     {"stream.serve", nullptr,
-     "stream services offered at start, as `ilnp ctl stream serve`: 'SERVICE TCP_HOST:TCP_PORT', several separated "
-     "by commas (e.g. ssh 127.0.0.1:22, web 127.0.0.1:80)"},
+     "stream services offered at start, as `ilnp ctl stream serve`: 'SERVICE TCP_HOST:TCP_PORT [allow PEER...]', "
+     "several separated by commas (e.g. ssh 127.0.0.1:22 allow alice ffff:0:0:d, web 127.0.0.1:80); without allow "
+     "any overlay node may open the service"},
     {"stream.listen", nullptr,
      "stream listeners opened at start, as `ilnp ctl stream listen`: 'LOCAL_TCP_PORT REMOTE SERVICE', several "
      "separated by commas (e.g. 6000 bob ssh)"},

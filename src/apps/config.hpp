@@ -36,10 +36,11 @@ struct ProxyMappingConfig {
   std::string origin;  // "FILE:LINE" (or the command line), for errors at start
 };
 
-// `[stream] serve = ssh 127.0.0.1:22`: what `ilnp ctl stream serve` takes.
+// `[stream] serve = ssh 127.0.0.1:22 allow bob`: what `ilnp ctl stream serve` takes.
 struct StreamServeConfig {
   std::string service;
   std::string target;  // TCP_HOST:TCP_PORT
+  std::string allow;   // the allowed peers, separated by spaces; empty: any peer
   std::string origin;
 };
 

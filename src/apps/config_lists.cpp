@@ -15,10 +15,13 @@ namespace ilnp::apps {
 
 namespace {
 
-// Calls `fn(words, offset)` for each comma-separated item of `key`; offset is
-// where the item's text starts in the value (for its line).
-void for_each_item(const ConfigValues& values, const std::string& key, std::size_t word_count, const char* form,
-                   const std::function<void(const std::vector<std::string>&, std::size_t)>& fn) {
+constexpr std::size_t kAnyMore = static_cast<std::size_t>(-1);
+
+// Calls `fn(words, offset)` for each comma-separated item of `key` of
+// `least` to `most` words; offset is where the item's text starts in the
+// value (for its line).
+void for_each_item(const ConfigValues& values, const std::string& key, std::size_t least, std::size_t most,
+                   const char* form, const std::function<void(const std::vector<std::string>&, std::size_t)>& fn) {
   auto text = values.get(key);
   if (!text) return;
   std::size_t start = 0;
@@ -30,7 +33,8 @@ void for_each_item(const ConfigValues& values, const std::string& key, std::size
     std::istringstream in{std::string(item)};
     std::vector<std::string> words;
     for (std::string w; in >> w;) words.push_back(w);
-    if (words.size() != word_count) values.fail(key, std::string("each item is '") + form + "'", offset);
+    if (words.size() < least || words.size() > most)
+      values.fail(key, std::string("each item is '") + form + "'", offset);
     fn(words, offset);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -52,7 +56,7 @@ std::vector<ProxyMappingConfig> read_proxy_mappings(const ConfigValues& values) 
   const std::string key = "proxy.mappings";
   std::vector<ProxyMappingConfig> out;
   std::set<Port> ports;
-  for_each_item(values, key, 3, "LOCAL_PORT REMOTE REMOTE_PORT', e.g. '2000 bob 3000",
+  for_each_item(values, key, 3, 3, "LOCAL_PORT REMOTE REMOTE_PORT', e.g. '2000 bob 3000",
                 [&](const std::vector<std::string>& w, std::size_t offset) {
                   check_port(values, key, w[0], offset);
                   check_remote(values, key, w[1], offset);
@@ -68,11 +72,15 @@ std::vector<StreamServeConfig> read_stream_serve(const ConfigValues& values) {
   const std::string key = "stream.serve";
   std::vector<StreamServeConfig> out;
   std::set<std::string> names;
-  for_each_item(values, key, 2, "SERVICE TCP_HOST:TCP_PORT', e.g. 'ssh 127.0.0.1:22",
+  for_each_item(values, key, 2, kAnyMore,
+                "SERVICE TCP_HOST:TCP_PORT [allow PEER...]', e.g. 'ssh 127.0.0.1:22' or 'ssh 127.0.0.1:22 allow bob",
                 [&](const std::vector<std::string>& w, std::size_t offset) {
                   if (!parse_host_port(w[1])) values.fail(key, "'" + w[1] + "' is not TCP_HOST:TCP_PORT", offset);
                   if (!names.insert(w[0]).second) values.fail(key, "service " + w[0] + " is served twice", offset);
-                  out.push_back({w[0], w[1], values.origin(key, offset)});
+                  auto allowed = parse_serve_allow(std::span(w).subspan(2));
+                  if (auto* why = std::get_if<std::string>(&allowed)) values.fail(key, *why, offset);
+                  out.push_back({w[0], w[1], std::get<proxy::PeerAllowList>(allowed).to_string(),
+                                 values.origin(key, offset)});
                 });
   return out;
 }
@@ -81,7 +89,7 @@ std::vector<StreamListenConfig> read_stream_listen(const ConfigValues& values) {
   const std::string key = "stream.listen";
   std::vector<StreamListenConfig> out;
   std::set<Port> ports;
-  for_each_item(values, key, 3, "LOCAL_TCP_PORT REMOTE SERVICE', e.g. '6000 bob ssh",
+  for_each_item(values, key, 3, 3, "LOCAL_TCP_PORT REMOTE SERVICE', e.g. '6000 bob ssh",
                 [&](const std::vector<std::string>& w, std::size_t offset) {
                   check_port(values, key, w[0], offset);
                   check_remote(values, key, w[1], offset);
@@ -90,6 +98,13 @@ std::vector<StreamListenConfig> read_stream_listen(const ConfigValues& values) {
                   out.push_back({w[0], w[1], w[2], values.origin(key, offset)});
                 });
   return out;
+}
+
+std::variant<proxy::PeerAllowList, std::string> parse_serve_allow(std::span<const std::string> words) {
+  if (words.empty()) return proxy::PeerAllowList{};
+  if (words.front() != "allow" || words.size() == 1)
+    return "after TCP_HOST:TCP_PORT comes nothing (any peer) or 'allow PEER...' (hostnames or NIDs)";
+  return proxy::PeerAllowList::parse(words.subspan(1));
 }
 
 }  // namespace ilnp::apps

@@ -88,7 +88,8 @@ int run_ctl(int argc, char** argv) {
     return usage_error("unknown command '" + words.front() + "'", short_usage());
   }
   auto verb_words = std::count(verb->words.begin(), verb->words.end(), ' ') + 1;
-  if (words.size() - static_cast<std::size_t>(verb_words) != verb->arg_count)
+  auto args = words.size() - static_cast<std::size_t>(verb_words);
+  if (args < verb->arg_count || (args > verb->arg_count && !verb->more_args))
     return usage_error("wrong number of arguments", std::string(kCtlUsagePrefix) + ctl_usage_line(*verb) + "\n");
   if (vm.count("node") && !valid_own_hostname(vm["node"].as<std::string>()))
     return usage_error("--node '" + vm["node"].as<std::string>() + "': a hostname " + kOwnHostnameRule, "");

@@ -8,32 +8,38 @@ namespace ilnp::apps {
 namespace {
 
 constexpr CtlVerb kVerbs[] = {
-    {"status", "", 0, true, "joined locators, routes, names, correspondents, counters", ""},
-    {"move", "LOCATORS", 1, false, "move now, e.g. move 0:0:0:c or move 0:0:0:b,0:0:0:c",
+    {"status", "", 0, false, true, "joined locators, routes, names, correspondents, counters", ""},
+    {"move", "LOCATORS", 1, false, false, "move now, e.g. move 0:0:0:c or move 0:0:0:b,0:0:0:c",
      "LOCATORS is one set of up to 16 locators separated by commas, without spaces, checked as\n"
      "network.locators is (no duplicates, not ff02:0:0:1). The node joins the new set, sends\n"
      "locator updates to its active correspondents and leaves the old set after handoff_time."},
-    {"metrics", "", 0, false, "counters in the Prometheus text format", ""},
-    {"peers", "", 0, true, "the peers the state database (state.db) holds", ""},
-    {"bindings", "", 0, true, "the NID-locator bindings the state database holds", ""},
-    {"proxy add", "LOCAL_PORT REMOTE REMOTE_PORT", 3, false,
+    {"metrics", "", 0, false, false, "counters in the Prometheus text format", ""},
+    {"peers", "", 0, false, true, "the peers the state database (state.db) holds", ""},
+    {"bindings", "", 0, false, true, "the NID-locator bindings the state database holds", ""},
+    {"proxy add", "LOCAL_PORT REMOTE REMOTE_PORT", 3, false, false,
      "map a local UDP port to REMOTE's REMOTE_PORT; prints the proxy's port",
      "REMOTE is a hostname (resolved through discovery on every datagram, so it follows a\n"
      "moving peer), a NID (ffff:0:0:b) or LOCATOR:NID. Datagrams a local program sends from\n"
      "LOCAL_PORT to the proxy's port go to REMOTE; its answers come back to LOCAL_PORT.\n"
      "At start: [proxy] mappings = LOCAL_PORT REMOTE REMOTE_PORT, ..."},
-    {"proxy list", "", 0, true, "the proxy's port, its mappings and their counters", ""},
-    {"proxy remove", "LOCAL_PORT", 1, false, "remove the mapping of LOCAL_PORT", ""},
-    {"stream listen", "LOCAL_TCP_PORT REMOTE SERVICE", 3, false,
+    {"proxy list", "", 0, false, true, "the proxy's port, its mappings and their counters", ""},
+    {"proxy remove", "LOCAL_PORT", 1, false, false, "remove the mapping of LOCAL_PORT", ""},
+    {"stream listen", "LOCAL_TCP_PORT REMOTE SERVICE", 3, false, false,
      "carry TCP connections to 127.0.0.1:LOCAL_TCP_PORT to SERVICE on REMOTE",
      "REMOTE is a hostname, a NID (ffff:0:0:b) or LOCATOR:NID; SERVICE is a name REMOTE\n"
      "serves (stream serve). At start: [stream] listen = LOCAL_TCP_PORT REMOTE SERVICE, ..."},
-    {"stream serve", "SERVICE TCP_HOST:TCP_PORT", 2, false, "connect streams for SERVICE to TCP_HOST:TCP_PORT",
-     "SERVICE is 1-64 characters of A-Z a-z 0-9 . _ -; any overlay node may open it.\n"
-     "At start: [stream] serve = SERVICE TCP_HOST:TCP_PORT, ..."},
-    {"stream list", "", 0, true, "listeners, services, peers, streams and bytes each way", ""},
-    {"stream unlisten", "LOCAL_TCP_PORT", 1, false, "close the listener on LOCAL_TCP_PORT", ""},
-    {"stream unserve", "SERVICE", 1, false, "stop serving SERVICE", ""},
+    {"stream serve", "SERVICE TCP_HOST:TCP_PORT [allow PEER...]", 2, true, false,
+     "connect streams for SERVICE to TCP_HOST:TCP_PORT",
+     "SERVICE is 1-64 characters of A-Z a-z 0-9 . _ -. Any overlay node may open it, or\n"
+     "with allow only the PEERs listed: hostnames or NIDs (ffff:0:0:b). A hostname allows\n"
+     "the NID discovery binds it to when the stream opens. Others' streams are refused and\n"
+     "counted (refused_not_allowed in stream list). It is access control only in secure mode\n"
+     "with security.encrypt = true; otherwise NIDs are not authenticated and it keeps out\n"
+     "honest peers only.\n"
+     "At start: [stream] serve = SERVICE TCP_HOST:TCP_PORT [allow PEER...], ..."},
+    {"stream list", "", 0, false, true, "listeners, services, peers, streams and bytes each way", ""},
+    {"stream unlisten", "LOCAL_TCP_PORT", 1, false, false, "close the listener on LOCAL_TCP_PORT", ""},
+    {"stream unserve", "SERVICE", 1, false, false, "stop serving SERVICE", ""},
 };
 
 std::vector<std::string_view> split_words(std::string_view text) {

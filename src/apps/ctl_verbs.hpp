@@ -14,6 +14,7 @@ struct CtlVerb {
   std::string_view words;  // "proxy add"
   std::string_view args;   // "LOCAL_PORT REMOTE REMOTE_PORT", as in the usage line
   std::size_t arg_count;   // how many words follow `words`
+  bool more_args;          // more may follow (an optional list the node checks)
   bool json;               // takes --json
   std::string_view summary;
   std::string_view details;  // for the verb's own --help; may be empty

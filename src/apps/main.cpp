@@ -54,7 +54,9 @@ void start_configured_streams(ilnp::apps::StreamService& streams, const ilnp::ap
     if (answer.starts_with("error: "))
       throw ilnp::apps::ConfigError(origin + ": " + key + ": " + answer.substr(7, answer.find_last_not_of('\n') - 6));
   };
-  for (const auto& s : config.stream_serve) make("serve " + s.service + " " + s.target, s.origin, "stream.serve");
+  for (const auto& s : config.stream_serve)
+    make("serve " + s.service + " " + s.target + (s.allow.empty() ? "" : " allow " + s.allow), s.origin,
+         "stream.serve");
   for (const auto& l : config.stream_listen)
     make("listen " + l.tcp_port + " " + l.remote + " " + l.service, l.origin, "stream.listen");
 }

@@ -3,9 +3,12 @@
 #include "stream_service.hpp"
 
 #include <charconv>
+#include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "config_lists.hpp"
 #include "json_writer.hpp"
 
 namespace ilnp::apps {
@@ -13,7 +16,8 @@ namespace ilnp::apps {
 namespace {
 
 constexpr const char* kUsage =
-    "error: usage: stream listen LOCAL_TCP_PORT REMOTE SERVICE | stream serve SERVICE TCP_HOST:TCP_PORT | "
+    "error: usage: stream listen LOCAL_TCP_PORT REMOTE SERVICE | "
+    "stream serve SERVICE TCP_HOST:TCP_PORT [allow PEER...] | "
     "stream unlisten LOCAL_TCP_PORT | stream unserve SERVICE | stream list\n";
 
 std::optional<Port> parse_port(std::string_view text) {
@@ -32,6 +36,12 @@ std::optional<std::pair<std::string, Port>> parse_target(const std::string& text
   auto host = text.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return std::pair{host, *port};
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
 }
 
 std::string fixed(double value, int digits = 1) {
@@ -110,12 +120,17 @@ std::string StreamService::handle(std::istringstream& in) {
     if (auto error = gateway_->listen(*port, std::move(*remote), args[2])) return "error: " + *error + "\n";
     return "listening on 127.0.0.1:" + args[0] + " for " + args[1] + " service " + args[2] + "\n";
   }
-  if (verb == "serve" && args.size() == 2) {
+  if (verb == "serve" && args.size() >= 2) {
     auto target = parse_target(args[1]);
     if (!target) return "error: '" + args[1] + "' is not TCP_HOST:TCP_PORT\n";
+    auto allowed = parse_serve_allow(std::span(args).subspan(2));
+    if (auto* why = std::get_if<std::string>(&allowed)) return "error: " + *why + "\n";
+    auto& allow = std::get<proxy::PeerAllowList>(allowed);
     if (auto error = start()) return "error: " + *error + "\n";
-    if (auto error = gateway_->serve(args[0], target->first, target->second)) return "error: " + *error + "\n";
-    return "serving " + args[0] + " with " + args[1] + "\n";
+    auto to = allow.any_peer() ? std::string("any peer") : allow.to_string();
+    if (auto error = gateway_->serve(args[0], target->first, target->second, allow)) return "error: " + *error + "\n";
+    warn_if_unauthenticated(allow);
+    return "serving " + args[0] + " with " + args[1] + " to " + to + "\n";
   }
   if (verb == "unlisten" && args.size() == 1) {
     auto port = parse_port(args[0]);
@@ -130,6 +145,20 @@ std::string StreamService::handle(std::istringstream& in) {
     return "no longer serving " + args[0] + "\n";
   }
   return kUsage;
+}
+
+void StreamService::warn_if_unauthenticated(const proxy::PeerAllowList& allow) {
+  const auto& security = rt_.config().node.security;
+  if (allow.any_peer() || (security.secure && security.encrypt) || std::exchange(unauthenticated_warned_, true))
+    return;
+  // Stream packets are transport datagrams: only sealed ones prove their
+  // source NID (proto/README.md section 9).
+  rt_.log(Layer::transport, Level::warn,
+          std::string("a stream service has an allow-list, but ") +
+              (security.secure ? "without security.encrypt transport datagrams are not authenticated"
+                               : "legacy mode does not authenticate NIDs") +
+              ": any overlay node can claim an allowed NID, so the list keeps out honest peers only "
+              "(secure mode with security.encrypt = true makes it access control)");
 }
 
 std::string StreamService::list(bool json) {
@@ -158,8 +187,12 @@ std::string StreamService::list(bool json) {
       j.begin_object();
       put(j, "name", v.name);
       put(j, "target", v.target);
+      j.key("allow").begin_array();
+      for (const auto& peer : v.allow) j.value(peer);
+      j.end_array();
       put(j, "accepted", v.accepted);
       put(j, "failed", v.failed);
+      put(j, "refused", v.refused);
       put(j, "last_error", v.last_error);
       j.end_object();
     }
@@ -200,6 +233,7 @@ std::string StreamService::list(bool json) {
     put(j, "too_large", c.too_large);
     put(j, "protocol_errors", c.protocol_errors);
     put(j, "refused_peers", c.refused_peers);
+    put(j, "refused_not_allowed", c.refused_not_allowed);
     put(j, "sctp_packets_out", c.sctp.packets_out);
     put(j, "sctp_packets_in", c.sctp.packets_in);
     put(j, "sctp_retransmitted_chunks", c.sctp.retransmitted_chunks);
@@ -220,8 +254,9 @@ std::string StreamService::list(bool json) {
   }
   o += "services:\n";
   for (const auto& v : s.services) {
-    o += "  " + v.name + " -> " + v.target + "  accepted " + std::to_string(v.accepted) + ", failed " +
-         std::to_string(v.failed) + "\n";
+    o += "  " + v.name + " -> " + v.target + " for " + (v.allow.empty() ? "any peer" : joined(v.allow)) +
+         "  accepted " + std::to_string(v.accepted) + ", failed " + std::to_string(v.failed) + " (" +
+         std::to_string(v.refused) + " not allowed)\n";
     if (!v.last_error.empty()) o += "      last error: " + v.last_error + "\n";
   }
   o += "peers:\n";
@@ -246,6 +281,7 @@ std::string StreamService::list(bool json) {
        " largest_packet=" + std::to_string(c.largest_packet) + " no_route=" + std::to_string(c.no_route) +
        " unresolved=" + std::to_string(c.unresolved) + " too_large=" + std::to_string(c.too_large) +
        " protocol_errors=" + std::to_string(c.protocol_errors) +
+       " refused_not_allowed=" + std::to_string(c.refused_not_allowed) +
        " sctp_retransmitted_chunks=" + std::to_string(c.sctp.retransmitted_chunks) +
        " sctp_data_timeouts=" + std::to_string(c.sctp.data_timeouts) +
        " sctp_bad_checksums=" + std::to_string(c.sctp.bad_checksums) + "\n";

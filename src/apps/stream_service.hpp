@@ -24,9 +24,13 @@ class StreamService {
   // Starts the gateway if needed; an error message if it cannot start.
   [[nodiscard]] std::optional<std::string> start();
   [[nodiscard]] std::string list(bool json);
+  // Once per node: an allow-list keeps out honest peers only unless the
+  // datagrams' source NIDs are authenticated (secure mode with encryption).
+  void warn_if_unauthenticated(const proxy::PeerAllowList& allow);
 
   Runtime& rt_;
   std::unique_ptr<io::StreamGateway> gateway_;
+  bool unauthenticated_warned_{false};
 };
 
 }  // namespace ilnp::apps

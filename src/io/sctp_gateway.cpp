@@ -45,8 +45,9 @@ std::optional<std::string> StreamGateway::listen(Port tcp_port, proxy::Remote re
   return impl_->listen(tcp_port, std::move(remote), std::move(service));
 }
 std::optional<std::string> StreamGateway::unlisten(Port tcp_port) { return impl_->unlisten(tcp_port); }
-std::optional<std::string> StreamGateway::serve(std::string service, std::string host, Port port) {
-  return impl_->serve(std::move(service), std::move(host), port);
+std::optional<std::string> StreamGateway::serve(std::string service, std::string host, Port port,
+                                                proxy::PeerAllowList allowed) {
+  return impl_->serve(std::move(service), std::move(host), port, std::move(allowed));
 }
 std::optional<std::string> StreamGateway::unserve(const std::string& service) { return impl_->unserve(service); }
 StreamGatewaySnapshot StreamGateway::snapshot() { return impl_->snapshot(); }
@@ -374,16 +375,32 @@ void StreamGateway::Impl::on_open(GatewayPeer& peer, std::uint16_t stream, const
   peer.streams[stream] = c;
   connections_[c->id] = c;
   auto service = services_.find(open.service);
-  if (service == services_.end() || connections_.size() > kMaxConnections) {
-    c->tcp_closed = true;  // never opened
-    auto why = service == services_.end() ? "no service '" + open.service + "' on " + driver_.node().config().hostname
-                                          : std::string("too many connections");
-    return fail(*c, why);
+  if (service == services_.end())
+    return refuse(*c, "no service '" + open.service + "' on " + driver_.node().config().hostname);
+  if (connections_.size() > kMaxConnections) return refuse(*c, "too many connections");
+  if (!service->second.allowed.admits(peer.nid, driver_.node().names(), c->opened)) {
+    ++counters_.refused_not_allowed;
+    ++service->second.refused;
+    return refuse(*c, "service '" + open.service + "' on " + driver_.node().config().hostname +
+                          " does not allow " + peer.nid.to_string());
   }
   ++service->second.accepted;
   c->tcp_text = service->second.host + ":" + std::to_string(service->second.port);
   log_.log(Layer::transport, Level::info, [&] { return describe(*c) + ": opened by the peer"; });
   connect_service(c, service->second);
+}
+
+// A stream the peer may not open: RESET with the reason. Peers choose how
+// often this happens, so the log line is rate limited.
+void StreamGateway::Impl::refuse(GatewayConnection& c, const std::string& why) {
+  c.refused = true;
+  c.tcp_closed = true;  // never opened
+  if (refusals_log_.admit(c.opened))
+    log_.log(Layer::transport, Level::warn, [&] {
+      return "refused a stream from " + peer_name(*c.peer) + " for service " + c.service + ": " + why +
+             refusals_log_.suppressed_suffix();
+    });
+  abort_connection(c, why);
 }
 
 void StreamGateway::Impl::start_stream(GatewayPeer& peer, const ConnectionPtr& c) {

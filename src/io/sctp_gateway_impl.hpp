@@ -13,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "ilnp/core/rate_limited_log.hpp"
 #include "ilnp/io/sctp_gateway.hpp"
 #include "ilnp/io/sctp_mux.hpp"
 #include "ilnp/io/sctp_stack.hpp"
@@ -65,6 +66,7 @@ struct GatewayConnection {
   bool reset_received{false};
   bool released{false};  // its stream id is free again
   bool finished{false};
+  bool refused{false};  // an OPEN this node turned down: refuse() logged it, record_closed() stays quiet
 
   std::uint64_t bytes_out{0};
   std::uint64_t bytes_in{0};
@@ -109,8 +111,10 @@ struct GatewayService {
   std::string name;
   std::string host;
   Port port{0};
+  proxy::PeerAllowList allowed;
   std::uint64_t accepted{0};
   std::uint64_t failed{0};
+  std::uint64_t refused{0};
   std::string last_error;
 };
 
@@ -129,7 +133,7 @@ class StreamGateway::Impl {
 
   std::optional<std::string> listen(Port tcp_port, proxy::Remote remote, std::string service);
   std::optional<std::string> unlisten(Port tcp_port);
-  std::optional<std::string> serve(std::string service, std::string host, Port port);
+  std::optional<std::string> serve(std::string service, std::string host, Port port, proxy::PeerAllowList allowed);
   std::optional<std::string> unserve(const std::string& service);
   StreamGatewaySnapshot snapshot();
 
@@ -145,6 +149,7 @@ class StreamGateway::Impl {
   void on_piece(GatewayPeer& peer, const SctpMessage& piece);
   void on_control(GatewayPeer& peer, std::uint16_t stream, const mux::Control& message);
   void on_open(GatewayPeer& peer, std::uint16_t stream, const mux::Open& open);
+  void refuse(GatewayConnection& c, const std::string& why);
   void drop_association(GatewayPeer& peer, const std::string& reason);
   void protocol_error(GatewayPeer& peer, const std::string& what);
   void start_stream(GatewayPeer& peer, const ConnectionPtr& c);
@@ -166,6 +171,7 @@ class StreamGateway::Impl {
   void read_more(const ConnectionPtr& c);
   void write_more(const ConnectionPtr& c);
   void fail(GatewayConnection& c, const std::string& error);
+  void abort_connection(GatewayConnection& c, const std::string& error);
   void abort_tcp(GatewayConnection& c);
   void close_tcp_if_done(GatewayConnection& c);
   void finish_if_done(GatewayConnection& c);
@@ -190,6 +196,7 @@ class StreamGateway::Impl {
   bool housekeeping_armed_{false};
   StreamGatewayCounters counters_;
   bool too_large_reported_{false};
+  RateLimitedLog refusals_log_;  // peers choose how many OPENs are refused
 
   friend StreamInfo info_of(const StreamGateway::Impl& gateway, const GatewayConnection& c, Instant now);
 };

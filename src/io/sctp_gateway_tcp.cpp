@@ -103,19 +103,23 @@ std::optional<std::string> StreamGateway::Impl::unlisten(Port tcp_port) {
   return std::nullopt;
 }
 
-std::optional<std::string> StreamGateway::Impl::serve(std::string service, std::string host, Port port) {
+std::optional<std::string> StreamGateway::Impl::serve(std::string service, std::string host, Port port,
+                                                      proxy::PeerAllowList allowed) {
   if (!mux::valid_service_name(service))
     return "'" + service + "' is not a service name (1-64 characters of A-Z a-z 0-9 . _ -)";
   if (auto it = services_.find(service); it != services_.end())
     return "service " + service + " is already served by " + it->second.host + ":" + std::to_string(it->second.port) +
            " (unserve it first)";
   if (services_.size() >= kMaxServices) return "too many services (" + std::to_string(kMaxServices) + ")";
-  log_.log(Layer::transport, Level::info,
-           [&] { return "serving stream service " + service + " with " + host + ":" + std::to_string(port); });
+  log_.log(Layer::transport, Level::info, [&] {
+    return "serving stream service " + service + " with " + host + ":" + std::to_string(port) + " to " +
+           (allowed.any_peer() ? std::string("any peer") : allowed.to_string());
+  });
   GatewayService entry;
   entry.name = service;
   entry.host = std::move(host);
   entry.port = port;
+  entry.allowed = std::move(allowed);
   services_.emplace(service, std::move(entry));
   return std::nullopt;
 }
@@ -251,8 +255,12 @@ void StreamGateway::Impl::write_more(const ConnectionPtr& cp) {
 }
 
 void StreamGateway::Impl::fail(GatewayConnection& c, const std::string& error) {
-  if (c.error.empty()) c.error = error;
   log_.log(Layer::transport, Level::warn, [&] { return describe(c) + ": " + error; });
+  abort_connection(c, error);
+}
+
+void StreamGateway::Impl::abort_connection(GatewayConnection& c, const std::string& error) {
+  if (c.error.empty()) c.error = error;
   abort_tcp(c);
   c.writes.clear();
   c.chunk_length = 0;
@@ -306,6 +314,7 @@ void StreamGateway::Impl::record_closed(const GatewayConnection& c) {
       it->second.last_error = c.error;
     }
   }
+  if (c.refused) return;  // refuse() logged it
   log_.log(Layer::transport, c.error.empty() ? Level::info : Level::warn, [&] {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.3f", info.age_s);
@@ -323,8 +332,8 @@ StreamGatewaySnapshot StreamGateway::Impl::snapshot() {
     s.listeners.push_back(
         StreamListenerInfo{port, l->remote.to_string(), l->service, l->accepted, l->failed, l->last_error});
   for (const auto& [name, svc] : services_)
-    s.services.push_back(
-        StreamServiceInfo{name, svc.host + ":" + std::to_string(svc.port), svc.accepted, svc.failed, svc.last_error});
+    s.services.push_back(StreamServiceInfo{name, svc.host + ":" + std::to_string(svc.port), svc.allowed.words(),
+                                           svc.accepted, svc.failed, svc.refused, svc.last_error});
   for (const auto& [nid, p] : peers_) {
     auto name = driver_.node().names().name_of(nid);
     s.peers.push_back(StreamPeerInfo{

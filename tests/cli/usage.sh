@@ -88,6 +88,10 @@ run ctl --socket "$sock" frob
 expect 2 err "unknown command 'frob'" "ilnp ctl frob exits 2"
 run ctl --socket "$sock" proxy add 2000 bob
 expect 2 err 'usage: .*proxy add LOCAL_PORT REMOTE REMOTE_PORT' "a missing argument exits 2 with the verb's usage"
+run ctl --socket "$sock" stream unserve ssh bob
+expect 2 err 'usage: .*stream unserve SERVICE' "an extra argument exits 2 with the verb's usage"
+run ctl --socket "$sock" stream serve ssh 127.0.0.1:22 allow bob ffff:0:0:d
+expect 1 err 'ilnp ctl: ' "stream serve takes an allow-list (then finds no node: exit 1)"
 run ctl --socket "$sock" proxy
 expect 2 err "'proxy' needs a subcommand" "ilnp ctl proxy exits 2"
 run ctl --socket "$sock"

@@ -163,7 +163,16 @@ TEST(ConfigRoughEdges, StreamServeAndListenAreReadAndChecked) {
   ASSERT_EQ(c.stream_serve.size(), 2u);
   EXPECT_EQ(c.stream_serve[0].service, "ssh");
   EXPECT_EQ(c.stream_serve[0].target, "127.0.0.1:22");
+  EXPECT_EQ(c.stream_serve[0].allow, "");
   EXPECT_EQ(c.stream_serve[1].target, "[::1]:80");
+  auto allowed = load_config(
+      write_temp(kBase + "[stream]\nserve = ssh 127.0.0.1:22 allow bob ffff:0000:0:d,\n  web [::1]:80 allow carol\n"),
+      kLo);
+  ASSERT_EQ(allowed.stream_serve.size(), 2u);
+  EXPECT_EQ(allowed.stream_serve[0].target, "127.0.0.1:22");
+  EXPECT_EQ(allowed.stream_serve[0].allow, "bob ffff:0:0:d");
+  EXPECT_EQ(allowed.stream_serve[1].allow, "carol");
+  EXPECT_NE(allowed.stream_serve[1].origin.find(".ini:7"), std::string::npos) << allowed.stream_serve[1].origin;
   ASSERT_EQ(c.stream_listen.size(), 2u);
   EXPECT_EQ(c.stream_listen[1].tcp_port, "6001");
   EXPECT_EQ(c.stream_listen[1].remote, "ffff:0:0:b");
@@ -171,8 +180,14 @@ TEST(ConfigRoughEdges, StreamServeAndListenAreReadAndChecked) {
   EXPECT_NE(c.stream_listen[1].origin.find(".ini:8"), std::string::npos) << c.stream_listen[1].origin;
 
   EXPECT_HAS(refusal(kBase + "[stream]\nserve = ssh 127.0.0.1\n"), ".ini:6: stream.serve: '127.0.0.1' is not TCP_HOST:TCP_PORT");
-  EXPECT_HAS(refusal(kBase + "[stream]\nserve = ssh\n"), ".ini:6: stream.serve: each item is 'SERVICE TCP_HOST:TCP_PORT'");
+  EXPECT_HAS(refusal(kBase + "[stream]\nserve = ssh\n"),
+             ".ini:6: stream.serve: each item is 'SERVICE TCP_HOST:TCP_PORT [allow PEER...]'");
   EXPECT_HAS(refusal(kBase + "[stream]\nserve = ssh h:22,\n ssh h:23\n"), ".ini:7: stream.serve: service ssh is served twice");
+  EXPECT_HAS(refusal(kBase + "[stream]\nserve = ssh h:22 bob\n"),
+             ".ini:6: stream.serve: after TCP_HOST:TCP_PORT comes nothing (any peer) or 'allow PEER...'");
+  EXPECT_HAS(refusal(kBase + "[stream]\nserve = ssh h:22 allow\n"), "comes nothing (any peer) or 'allow PEER...'");
+  EXPECT_HAS(refusal(kBase + "[stream]\nserve = web h:80,\n ssh h:22 allow bob 0:0:0:b:ffff:0:0:b\n"),
+             ".ini:7: stream.serve: '0:0:0:b:ffff:0:0:b' is not a hostname or NID");
   EXPECT_HAS(refusal(kBase + "[stream]\nlisten = 70000 bob ssh\n"), ".ini:6: stream.listen: '70000' is not a port");
   EXPECT_HAS(refusal(kBase + "[stream]\nlisten = 6000 bob\n"), "each item is 'LOCAL_TCP_PORT REMOTE SERVICE'");
   EXPECT_HAS(refusal(kBase + "[stream]\nlisten = 6000 bob ssh, 6000 bob web\n"), "TCP port 6000 listens twice");

@@ -12,6 +12,8 @@ TEST(CtlVerbs, FindsTheLongestVerbByWholeWords) {
   EXPECT_EQ(find_ctl_verb({"proxy", "add", "2000", "bob", "3000"})->words, "proxy add");
   EXPECT_EQ(find_ctl_verb({"status"})->words, "status");
   EXPECT_EQ(find_ctl_verb({"stream", "unserve", "ssh"})->arg_count, 1u);
+  // Only stream serve takes more words than its arguments (allow PEER...).
+  for (const auto& verb : ctl_verbs()) EXPECT_EQ(verb.more_args, verb.words == "stream serve") << verb.words;
   EXPECT_EQ(find_ctl_verb({"proxy"}), nullptr);            // a group, not a verb
   EXPECT_EQ(find_ctl_verb({"proxy", "frob"}), nullptr);
   EXPECT_EQ(find_ctl_verb({"stat"}), nullptr);             // no prefixes of words

@@ -16,6 +16,7 @@
 
 #include "ilnp/core/log.hpp"
 #include "ilnp/core/proxy/mapping_table.hpp"
+#include "ilnp/core/proxy/peer_allow_list.hpp"
 #include "ilnp/core/types.hpp"
 #include "ilnp/io/node_driver.hpp"
 #include "ilnp/io/sctp_stack.hpp"
@@ -39,8 +40,10 @@ struct StreamListenerInfo {
 struct StreamServiceInfo {
   std::string name;
   std::string target;  // host:port
+  std::vector<std::string> allow;  // hostnames and NIDs; empty: any peer
   std::uint64_t accepted{0};
   std::uint64_t failed{0};
+  std::uint64_t refused{0};  // of failed: opened by a peer the allow-list does not admit
   std::string last_error;
 };
 
@@ -80,6 +83,7 @@ struct StreamGatewayCounters {
   std::uint64_t too_large{0};
   std::uint64_t protocol_errors{0};
   std::uint64_t refused_peers{0};
+  std::uint64_t refused_not_allowed{0};  // streams opened by a peer a service's allow-list does not admit
   SctpCounters sctp;
 };
 
@@ -107,7 +111,9 @@ class StreamGateway {
   // Each returns an error message, or nothing on success.
   [[nodiscard]] std::optional<std::string> listen(Port tcp_port, proxy::Remote remote, std::string service);
   [[nodiscard]] std::optional<std::string> unlisten(Port tcp_port);
-  [[nodiscard]] std::optional<std::string> serve(std::string service, std::string host, Port port);
+  // Streams for `service` from peers `allowed` does not admit are refused.
+  [[nodiscard]] std::optional<std::string> serve(std::string service, std::string host, Port port,
+                                                 proxy::PeerAllowList allowed);
   [[nodiscard]] std::optional<std::string> unserve(const std::string& service);
   [[nodiscard]] StreamGatewaySnapshot snapshot();
 
