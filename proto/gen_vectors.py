@@ -332,8 +332,13 @@ def ipv6(nh, hop, src, dst, body, vcf=0x60000000, plen=None):
     return struct.pack("!IHBB", vcf, plen, nh, hop) + src + dst + body
 
 
+def echo(kind, src, dst, ident, seq, data):
+    """ICMPv6 echo request (128) or reply (129)."""
+    return upper_layer(58, src, dst, struct.pack("!BBHHH", kind, 0, 0, ident, seq) + data, 2)
+
+
 def echo_request(src, dst, ident, seq, data):
-    return upper_layer(58, src, dst, struct.pack("!BBHHH", 128, 0, 0, ident, seq) + data, 2)
+    return echo(128, src, dst, ident, seq, data)
 
 
 def udp(src, dst, sport, dport, data):
@@ -415,8 +420,7 @@ def ip_receive_drop(name, datagram, reason, comment=None):
     vec("ip_receive", name, datagram, "drop:" + reason, comment, IP_CUTS, prefix=IP_PREFIX)
 
 
-reply = ipv6(58, 62, B_ADDR, A_ADDR, upper_layer(58, B_ADDR, A_ADDR, b"\x81" + echo_request(B_ADDR, A_ADDR, 0x1234, 1,
-                                                                                          filler(56))[1:], 2))
+reply = ipv6(58, 62, B_ADDR, A_ADDR, echo(129, B_ADDR, A_ADDR, 0x1234, 1, filler(56)))
 ip_receive_ok("echo_reply", reply, "bob's echo reply, hop limit 62 after two overlay routers")
 ip_receive_ok("tcp_syn", ipv6(6, 64, B_ADDR, A_ADDR, tcp_syn(B_ADDR, A_ADDR, 22, 51000, 7)))
 ip_receive_ok("udp_class_flow", ipv6(17, 0, B_ADDR, A_ADDR, udp(B_ADDR, A_ADDR, 5201, 40000, b""), vcf=0x6fffffff),
