@@ -11,6 +11,7 @@
 #include "identity_file.hpp"
 #include "private_dir.hpp"
 #include "state_service.hpp"
+#include "tun_service.hpp"
 #include "ilnp/io/clock.hpp"
 
 namespace ilnp::apps {
@@ -84,6 +85,7 @@ Runtime::Runtime(Config config)
     state_ = std::make_unique<StateService>(*this);
     subscribe([this](const Event& e) { state_->on_event(e); });
   }
+  if (config_.tun.enable) tun_ = std::make_unique<TunService>(*this);
   driver_->set_notice_handler([this](const Event& e) {
     for (auto& s : subscribers_) s(e);
   });
@@ -174,6 +176,7 @@ void Runtime::finish() {
                std::to_string(hm.registrations_sent) + " hub_refused=" + std::to_string(hm.refused) +
                " hub_notices=" + std::to_string(hm.notices);
   }
+  if (tun_) summary += tun_->summary();
   if (trace_) {
     driver_->set_trace(nullptr);
     trace_->close();  // writes what is buffered: the figures below are final
