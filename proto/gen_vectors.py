@@ -2,7 +2,7 @@
 """Generate the wire-format test vectors in proto/vectors/ from proto/README.md.
 
 Stdlib only. Run from anywhere: `python3 proto/gen_vectors.py` rewrites
-proto/vectors/{header,discovery,locator_update,transport,group}.vec.
+proto/vectors/{header,discovery,locator_update,transport,group,ip}.vec.
 Built from the spec with struct, independently of any codec.
 """
 import os
@@ -71,7 +71,10 @@ FILES = {}
 
 
 PREFIX = {"header": "hdr", "discovery": "disc", "locator_update": "lu",
-          "transport": "tp", "group": "grp"}
+          "transport": "tp", "group": "grp",
+          "ip_send": "ip_send", "ip_receive": "ip_recv", "ip_too_big": "ip_ptb"}
+# Layers that share a file (section 13's three directions); the rest: LAYER.vec.
+FILE_OF = {"ip_send": "ip", "ip_receive": "ip", "ip_too_big": "ip"}
 
 
 def vec(layer, name, raw, expect="ok", comment=None, cuts=(), **fields):
@@ -82,7 +85,7 @@ def vec(layer, name, raw, expect="ok", comment=None, cuts=(), **fields):
               ("hex: " + hexs(raw, cuts)).rstrip(), "expect: " + expect]
     block += [("%s: %s" % (k, v)).rstrip() for k, v in fields.items()]
     assert all(l == l.rstrip() for l in block), name
-    FILES.setdefault(layer, []).append((name, block))
+    FILES.setdefault(FILE_OF.get(layer, layer), []).append((name, block))
 
 
 HDR_CUTS = (4, 6, 7, 8, 16, 24, 32, 40)
@@ -294,6 +297,142 @@ for name, uid, locator, comment in [
     vec("group", name, group(uid, locator), "ok", comment, (2, 4, 6, 8),
         uid=uid, locator=locator)
 
+
+# ip.vec (section 13) -----------------------------------------------------------
+IP_PREFIX = "fd69:6c6e:7000:0"  # fd69:6c6e:7000::/64
+IP_ALICE = ("0:0:0:a", "a1:0:0:1")
+IP_BOB = ("0:0:0:b", "b0:0:0:2")
+IP_MTU = BUFFER_SIZE
+IP_CUTS = (4, 6, 7, 8, 16, 24, 32, 40)
+
+
+def addr(upper, nid):
+    """(upper 64 bits, NID) in the notation of section 1 -> 16 bytes."""
+    return loc(upper) + loc(nid)
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return (~total) & 0xffff
+
+
+def upper_layer(nh, src, dst, body, at):
+    """body with its 16-bit checksum (at offset `at`) over the IPv6 pseudo-header."""
+    pseudo = src + dst + struct.pack("!I3xB", len(body), nh)
+    c = checksum(pseudo + body)
+    return body[:at] + struct.pack("!H", c) + body[at + 2:]
+
+
+def ipv6(nh, hop, src, dst, body, vcf=0x60000000, plen=None):
+    plen = len(body) if plen is None else plen
+    return struct.pack("!IHBB", vcf, plen, nh, hop) + src + dst + body
+
+
+def echo(kind, src, dst, ident, seq, data):
+    """ICMPv6 echo request (128) or reply (129)."""
+    return upper_layer(58, src, dst, struct.pack("!BBHHH", kind, 0, 0, ident, seq) + data, 2)
+
+
+def echo_request(src, dst, ident, seq, data):
+    return echo(128, src, dst, ident, seq, data)
+
+
+def udp(src, dst, sport, dport, data):
+    return upper_layer(17, src, dst, struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data, 6)
+
+
+def tcp_syn(src, dst, sport, dport, seq):
+    # 20-byte header + MSS option (1380 = 1440 - 40 - 20).
+    return upper_layer(6, src, dst, struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 0x60, 0x02, 64800, 0, 0)
+                       + struct.pack("!BBH", 2, 4, 1380), 16)
+
+
+def to_overlay(packet, src_loc, dst_loc):
+    return packet[:8] + loc(src_loc) + packet[16:24] + loc(dst_loc) + packet[32:]
+
+
+def packet_too_big(packet, mtu):
+    src, dst = packet[24:40], packet[8:24]  # back to the sender, from its destination
+    quoted = packet[:1280 - 48]
+    body = upper_layer(58, src, dst, struct.pack("!BBHI", 2, 0, 0, mtu) + quoted, 2)
+    return ipv6(58, 255, src, dst, body)
+
+
+A_ADDR, B_ADDR = addr(IP_PREFIX, IP_ALICE[1]), addr(IP_PREFIX, IP_BOB[1])
+SEND_KEYS = dict(prefix=IP_PREFIX, own_nid=IP_ALICE[1], src_loc=IP_ALICE[0], dst_loc=IP_BOB[0], mtu=IP_MTU)
+
+
+def ip_send_ok(name, packet, comment=None):
+    vec("ip_send", name, packet, "ok", comment, IP_CUTS, **SEND_KEYS, dst_nid=IP_BOB[1],
+        overlay=hexs(to_overlay(packet, IP_ALICE[0], IP_BOB[0]), IP_CUTS))
+
+
+def ip_send_drop(name, packet, reason, comment=None):
+    vec("ip_send", name, packet, "drop:" + reason, comment, IP_CUTS, **SEND_KEYS)
+
+
+ping = ipv6(58, 64, A_ADDR, B_ADDR, echo_request(A_ADDR, B_ADDR, 0x1234, 1, filler(56)))
+ip_send_ok("echo_request", ping, "ping -c1 bob: ICMPv6 echo request, hop limit 64")
+ip_send_ok("udp_class_flow_hop1", ipv6(17, 1, A_ADDR, B_ADDR, udp(A_ADDR, B_ADDR, 40000, 5201, b"hello"),
+                                        vcf=0x6b812345),
+           "UDP with traffic class 0xb8 and flow label 0x12345 kept, hop limit 1 kept")
+ip_send_ok("tcp_syn", ipv6(6, 64, A_ADDR, B_ADDR, tcp_syn(A_ADDR, B_ADDR, 51000, 22, 0x01020304)),
+           "TCP SYN to port 22")
+ip_send_ok("largest", ipv6(17, 64, A_ADDR, B_ADDR, udp(A_ADDR, B_ADDR, 1, 2, filler(IP_MTU - 48))),
+           "exactly the MTU (1440 bytes)")
+ip_send_drop("thirty_nine_bytes", ping[:39], "ip_too_short")
+ip_send_drop("empty", b"", "ip_too_short")
+ip_send_drop("version_4", b"\x45" + ping[1:], "ip_not_ipv6", "version 4 in the first nibble")
+ip_send_drop("payload_length_one_too_big", ipv6(58, 64, A_ADDR, B_ADDR, ping[40:], plen=len(ping) - 39),
+             "ip_bad_length")
+ip_send_drop("jumbogram_length_zero", ipv6(58, 64, A_ADDR, B_ADDR, ping[40:], plen=0), "ip_bad_length")
+MLD = bytes.fromhex("ff020000000000000000000000000016")
+LINK_LOCAL = bytes.fromhex("fe800000000000000000000000000001")
+ip_send_drop("mld_report", ipv6(58, 1, A_ADDR, MLD, b"\x8f\0\0\0\0\0\0\0"), "ip_not_carried",
+             "MLDv2 report to ff02::16 (the kernel sends these into every interface)")
+ip_send_drop("link_local_destination", ipv6(58, 64, A_ADDR, LINK_LOCAL, ping[40:]), "ip_not_carried")
+ip_send_drop("other_prefix", ipv6(58, 64, A_ADDR, addr("fd00:0:0:1", IP_BOB[1]), ping[40:]), "ip_not_carried",
+             "a destination outside the identifier prefix")
+ip_send_drop("subnet_router_anycast", ipv6(58, 64, A_ADDR, addr(IP_PREFIX, "0:0:0:0"), ping[40:]),
+             "ip_not_carried", "PREFIX::0 names no node")
+ip_send_drop("to_ourselves", ipv6(58, 64, A_ADDR, A_ADDR, ping[40:]), "ip_not_carried")
+ip_send_drop("spoofed_source", ipv6(58, 64, addr(IP_PREFIX, "0:0:0:dead"), B_ADDR, ping[40:]),
+             "ip_spoofed_source", "a source in the prefix that is not our identifier address")
+ip_send_drop("link_local_source", ipv6(58, 64, LINK_LOCAL, B_ADDR, ping[40:]), "ip_spoofed_source")
+ip_send_drop("hop_by_hop", ipv6(0, 64, A_ADDR, B_ADDR, ping[40:]), "ip_unsupported_next_header",
+             "extension headers are not carried")
+ip_send_drop("fragment", ipv6(44, 64, A_ADDR, B_ADDR, ping[40:]), "ip_unsupported_next_header")
+ip_send_drop("one_over_mtu", ipv6(17, 64, A_ADDR, B_ADDR, udp(A_ADDR, B_ADDR, 1, 2, filler(IP_MTU - 47))),
+             "ip_too_big", "1441 bytes: answered with a Packet Too Big (ip_ptb_*)")
+
+
+def ip_receive_ok(name, packet, comment=None):
+    """Bob's packet to alice as it arrives (bob on b, alice on a); alice restores the prefix."""
+    vec("ip_receive", name, to_overlay(packet, IP_BOB[0], IP_ALICE[0]), "ok", comment, IP_CUTS,
+        prefix=IP_PREFIX, ip=hexs(packet, IP_CUTS))
+
+
+def ip_receive_drop(name, datagram, reason, comment=None):
+    vec("ip_receive", name, datagram, "drop:" + reason, comment, IP_CUTS, prefix=IP_PREFIX)
+
+
+reply = ipv6(58, 62, B_ADDR, A_ADDR, echo(129, B_ADDR, A_ADDR, 0x1234, 1, filler(56)))
+ip_receive_ok("echo_reply", reply, "bob's echo reply, hop limit 62 after two overlay routers")
+ip_receive_ok("tcp_syn", ipv6(6, 64, B_ADDR, A_ADDR, tcp_syn(B_ADDR, A_ADDR, 22, 51000, 7)))
+ip_receive_ok("udp_class_flow", ipv6(17, 0, B_ADDR, A_ADDR, udp(B_ADDR, A_ADDR, 5201, 40000, b""), vcf=0x6fffffff),
+              "hop limit 0 is still delivered (section 8, rule 6)")
+ip_receive_drop("all_nodes", header(58, 64, IP_BOB, (ALL_NODES, "0:0:0:0"), ping[40:]), "ip_not_carried")
+ip_receive_drop("transport", header(42, 3, IP_BOB, IP_ALICE, transport(1, 2, b"x")), "ip_unsupported_next_header",
+                "skinny transport is not an IP packet")
+
+big = ipv6(17, 64, A_ADDR, B_ADDR, udp(A_ADDR, B_ADDR, 40000, 5201, filler(1452)))  # 1500 bytes
+vec("ip_too_big", "udp_1500", big, "ok", "a 1500-byte UDP packet on a TUN whose MTU is 1440", IP_CUTS,
+    mtu=IP_MTU, icmp=hexs(packet_too_big(big, IP_MTU), IP_CUTS))
+
 # --- write ------------------------------------------------------------------
 TITLES = {
     "header": "whole datagrams (40-byte header + payload); the payload is not validated here",
@@ -301,6 +440,7 @@ TITLES = {
     "locator_update": "locator update / ack payloads (next header 44)",
     "transport": "skinny transport payloads (next header 42)",
     "group": "multicast group address for (uid, locator)",
+    "ip": "IP packets over the overlay (section 13): TUN -> overlay, overlay -> TUN, Packet Too Big",
 }
 
 

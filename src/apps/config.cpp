@@ -12,6 +12,8 @@
 #include <regex>
 #include <sstream>
 
+#include <arpa/inet.h>
+
 #include "ilnp/core/wire/messages.hpp"
 #include "config_lists.hpp"
 #include "config_values.hpp"
@@ -79,6 +81,13 @@ constexpr KeySpec kKeys[] = {
     {"stream.listen", nullptr,
      "stream listeners opened at start, as `ilnp ctl stream listen`: 'LOCAL_TCP_PORT REMOTE SERVICE', several "
      "separated by commas (e.g. 6000 bob ssh)"},
+    {"tun.enable", "false",
+     "create a TUN interface with this node's identifier address (tun.prefix + NID) and carry IP over the overlay "
+     "(needs CAP_NET_ADMIN)"},
+    {"tun.name", "ilnp0", "name of the TUN interface"},
+    {"tun.prefix", "fd69:6c6e:7000::/64",
+     "the /64 every node's identifier address starts with (the same on every node; default: unique-local, "
+     "'ilnp' in its global ID)"},
     {"security.mode", "auto",
      "secure (signed discovery and updates), legacy (the prototype's wire, unauthenticated), or auto: "
      "legacy when network.nid is set, else secure"},
@@ -325,6 +334,13 @@ Config load_config(const std::optional<std::string>& file,
   config.trace_pcap = values.get("trace.pcap").value_or("");
   config.trace_pcap_max_bytes = values.integer("trace.pcap_max_bytes", 0, std::uint64_t{1} << 62);
   config.stream_port = static_cast<Port>(values.integer("stream.port", 1, 65535));
+  config.tun.enable = values.boolean("tun.enable");
+  config.tun.name = *values.get("tun.name");
+  if (config.tun.name.empty() || config.tun.name.size() > 15 || config.tun.name.find('/') != std::string::npos)
+    values.fail("tun.name", "'" + config.tun.name + "' is not an interface name (1-15 characters, no '/')");
+  auto prefix = parse_identifier_prefix(*values.get("tun.prefix"));
+  if (!prefix) values.fail("tun.prefix", "'" + *values.get("tun.prefix") + "' is not an IPv6 /64 prefix (e.g. fd69:6c6e:7000::/64)");
+  if (config.tun.enable) config.node.ip_prefix = prefix;
   config.log_file = values.get("log.file").value_or("");
   config.control_socket = values.get("control.socket").value_or("");
   if (!config.control_socket.empty()) {
@@ -355,6 +371,18 @@ std::vector<Locator> parse_locator_set(const std::string& text) {
   if (set.size() > wire::kMaxUpdateLocators)
     throw ConfigError("a locator set may hold at most " + std::to_string(wire::kMaxUpdateLocators) + " locators");
   return set;
+}
+
+std::optional<tun::IdentifierPrefix> parse_identifier_prefix(const std::string& text) {
+  auto slash = text.find('/');
+  if (slash != std::string::npos && text.substr(slash) != "/64") return std::nullopt;
+  in6_addr a{};
+  if (::inet_pton(AF_INET6, text.substr(0, slash).c_str(), &a) != 1) return std::nullopt;
+  std::uint64_t upper = 0;
+  for (int i = 0; i < 8; ++i) upper = upper << 8 | a.s6_addr[i];
+  for (int i = 8; i < 16; ++i)
+    if (a.s6_addr[i] != 0) return std::nullopt;
+  return tun::IdentifierPrefix{upper};
 }
 
 bool valid_own_hostname(std::string_view name) {

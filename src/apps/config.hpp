@@ -59,12 +59,23 @@ struct ProxyConfig {
 
 enum class SecurityMode { secure, legacy };
 
+// `[tun]`: IP over the overlay (proto/README.md section 13); the prefix is
+// NodeConfig::ip_prefix, set only when enabled.
+struct TunConfig {
+  bool enable{false};
+  std::string name{"ilnp0"};
+};
+
+// "fd69:6c6e:7000::/64" (or without "/64") -> its upper 64 bits; the lower 64 must be zero.
+[[nodiscard]] std::optional<tun::IdentifierPrefix> parse_identifier_prefix(const std::string& text);
+
 struct Config {
   NodeConfig node;
   io::LinkOptions link;
   io::HubLinkOptions hub_link;  // locators backed by relay hubs (empty: none)
   ApplicationConfig application;
   ProxyConfig proxy;
+  TunConfig tun;
   Port stream_port{9899};  // overlay transport port of the stream gateway
   std::vector<StreamServeConfig> stream_serve;    // made at start, in this order
   std::vector<StreamListenConfig> stream_listen;  // made at start, after the services

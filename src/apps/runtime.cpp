@@ -12,6 +12,7 @@
 #include "identity_file.hpp"
 #include "private_dir.hpp"
 #include "state_service.hpp"
+#include "tun_service.hpp"
 #include "ilnp/io/clock.hpp"
 
 namespace ilnp::apps {
@@ -88,6 +89,7 @@ Runtime::Runtime(Config config)
     state_ = std::make_unique<StateService>(*this);
     subscribe([this](const Event& e) { state_->on_event(e); });
   }
+  if (config_.tun.enable) tun_ = std::make_unique<TunService>(*this);
   driver_->set_notice_handler([this](const Event& e) {
     for (auto& s : subscribers_) s(e);
   });
@@ -168,6 +170,7 @@ void Runtime::finish() {
   auto summary = stopping_summary(node_->stats());
   for (const auto& c : link_counter_list(*this))
     if (c.value) summary += " " + c.key + "=" + std::to_string(c.value);
+  if (tun_) summary += tun_->summary();
   if (trace_) {
     driver_->set_trace(nullptr);
     trace_->close();  // writes what is buffered: the figures below are final

@@ -22,6 +22,7 @@
 namespace ilnp::apps {
 
 class StateService;
+class TunService;
 
 // The node's part of the line every run ends with ("stopping: in N out N
 // forwarded N delivered N" and each drop reason that occurred); shared with `ilnp sim`.
@@ -83,6 +84,7 @@ class Runtime {
   std::unique_ptr<io::NodeDriver> driver_;
   std::unique_ptr<io::ControlServer> control_;
   std::unique_ptr<StateService> state_;
+  std::unique_ptr<TunService> tun_;  // [tun] enable
   std::vector<std::function<void(const Event&)>> subscribers_;
   io::SystemdNotify systemd_;
   std::string control_path_;

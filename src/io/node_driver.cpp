@@ -82,6 +82,9 @@ void NodeDriver::drain_actions() {
                    [this](const Notice& n) {
                      if (notices_) notices_(n.event);
                    },
+                   [this](const DeliverIp& d) {
+                     if (ip_) ip_(d);
+                   },
                    [this](const Deliver& d) {
                      if (auto h = handlers_.find(d.port); h != handlers_.end()) return h->second(d);
                      if (fallback_) fallback_(d);

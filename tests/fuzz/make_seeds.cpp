@@ -1,7 +1,7 @@
 // Writes the seed corpus of one fuzz target from proto/vectors/*.vec, so the
 // seeds follow the vectors when they are regenerated. Usage:
 //   ilnp_fuzz_seeds <header|discovery|locator_update|transport|node|
-//                    secure_discovery|secure_update|sealed_transport|hub> <out_dir>
+//                    secure_discovery|secure_update|sealed_transport|hub|tun_packet> <out_dir>
 // Decoder targets get every vector of their layer, accepted and refused (the
 // secure ones from secure.vec, which holds all three of their layers).
 // The node target gets each header vector as a one-record input (as sent,
@@ -132,6 +132,17 @@ std::size_t hub_seeds(const fs::path& dir) {
   }
   return written;
 }
+// fuzz_tun_packet: the packets of ip.vec as the kernel writes them into the TUN.
+std::size_t tun_packet_seeds(const fs::path& dir) {
+  std::size_t written = 0;
+  for (const auto& v : ilnp::test::load_vectors("ip.vec")) {
+    if (v.at("layer") != "ip_send") continue;
+    write_file(dir / v.at("name"), v.bytes);
+    ++written;
+  }
+  return written;
+}
+
 std::size_t secure_seeds(const std::string& layer, const fs::path& dir) {
   std::size_t written = 0;
   for (const auto& v : ilnp::test::load_vectors("secure.vec")) {
@@ -149,7 +160,7 @@ int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr,
                  "usage: %s <header|discovery|locator_update|transport|node|secure_discovery|secure_update|"
-                 "sealed_transport|hub> <out_dir>\n",
+                 "sealed_transport|hub|tun_packet> <out_dir>\n",
                  argv[0]);
     return 2;
   }
@@ -164,6 +175,8 @@ int main(int argc, char** argv) {
       written = decoder_seeds(target, dir);
     } else if (target == "hub") {
       written = hub_seeds(dir);
+    } else if (target == "tun_packet") {
+      written = tun_packet_seeds(dir);
     } else if (target == "secure_discovery" || target == "secure_update" || target == "sealed_transport") {
       written = secure_seeds(target, dir);
     } else {

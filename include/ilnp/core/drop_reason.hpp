@@ -50,6 +50,14 @@ enum class DropReason : std::size_t {
   payload_too_large,
   // Well-formed but over a budget: a solicitation left unanswered, a flood not relayed.
   rate_limited,
+  // IP packets over the overlay (proto/README.md section 13): from the TUN, or for it.
+  ip_too_short,
+  ip_not_ipv6,
+  ip_bad_length,
+  ip_not_carried,
+  ip_spoofed_source,
+  ip_unsupported_next_header,
+  ip_too_big,
   count_,
 };
 
@@ -67,6 +75,8 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
       "not_joined",         "no_route",                "hop_limit_exceeded", "same_link",
       "port_unbound",       "duplicate_flood",         "handoff_duplicate",  "unknown_host",       "duplicate_forward",
       "payload_too_large",  "rate_limited",
+      "ip_too_short",       "ip_not_ipv6",             "ip_bad_length",      "ip_not_carried",
+      "ip_spoofed_source",  "ip_unsupported_next_header", "ip_too_big",
   };
   return names[static_cast<std::size_t>(r)];
 }

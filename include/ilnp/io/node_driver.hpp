@@ -33,6 +33,8 @@ class NodeDriver {
   void set_notice_handler(std::function<void(const Event&)> handler) { notices_ = std::move(handler); }
   // Datagrams for ports bound directly on the node (e.g. by the proxy) go here.
   void set_fallback_handler(DeliverHandler handler) { fallback_ = std::move(handler); }
+  // IP packets for the TUN (DeliverIp) go here, if set.
+  void set_ip_handler(std::function<void(const DeliverIp&)> handler) { ip_ = std::move(handler); }
   // Every datagram received or sent on a link is also recorded here, if set.
   void set_trace(PcapTrace* trace) { trace_ = trace; }
   // Runs `input` on the node at the current time, then performs its actions.
@@ -67,6 +69,7 @@ class NodeDriver {
   std::map<Port, DeliverHandler> handlers_;
   DeliverHandler fallback_;
   std::function<void(const Event&)> notices_;
+  std::function<void(const DeliverIp&)> ip_;
   PcapTrace* trace_{nullptr};
 };
 

@@ -45,6 +45,7 @@ std::string_view to_string(SendStatus s) {
     case SendStatus::too_large: return "too large";
     case SendStatus::port_unbound: return "port not bound";
     case SendStatus::no_peer_key: return "no key for the peer (encryption on)";
+    case SendStatus::refused: return "refused";
   }
   return "?";
 }
@@ -152,7 +153,11 @@ void Node::handle_datagram(Instant now, Locator arrival, wire::Bytes datagram) {
     case wire::NextHeader::sealed_transport:
       if (sealed_) return receive_sealed(h, arrival, payload, now);
       break;
+    case wire::NextHeader::sealed_ip:
+      if (sealed_ && config_.ip_prefix) return receive_sealed_ip(h, arrival, payload, now);
+      break;
   }
+  if (config_.ip_prefix && tun::is_carried_protocol(h.next_header)) return receive_ip(h, arrival, datagram, now);
   drop(DropReason::unknown_next_header, &h, arrival);
 }
 
@@ -316,11 +321,18 @@ void Node::transmit(Locator link, Ilv destination, wire::NextHeader next_header,
   h.hop_limit = config_.hop_limit;
   h.source = Ilv{link, config_.nid};
   h.destination = destination;
-  auto bytes = wire::encode_packet(h, payload);
+  send_datagram(link, wire::encode_packet(h, payload));
+}
+
+void Node::send_datagram(Locator link, wire::Buffer bytes) {
   ++stats_.datagrams_out;
   stats_.bytes_out += bytes.size();
   links_.on(link).count_out(bytes.size());
   actions_.emplace_back(Transmit{link, std::move(bytes)});
+}
+
+std::optional<Locator> Node::way_to(Locator destination, Instant now) {
+  return is_active(destination) ? std::optional(destination) : routes_.lookup(destination, now);
 }
 
 void Node::send_discovery(Locator link, bool solicitation, Instant now) {
@@ -345,7 +357,7 @@ SendStatus Node::send_to(Instant now, Port source_port, Ilv destination, Port de
     return SendStatus::too_large;
   }
   destination.locator = peer_bindings_.locator_for(destination, now);
-  auto via = is_active(destination.locator) ? destination.locator : routes_.lookup(destination.locator, now);
+  auto via = way_to(destination.locator, now);
   if (!via) {
     stats_.count(DropReason::no_route);
     ask_for_routes(now);

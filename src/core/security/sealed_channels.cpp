@@ -12,6 +12,8 @@ namespace {
 const unsigned char* u8(const std::byte* p) { return reinterpret_cast<const unsigned char*>(p); }
 unsigned char* u8(std::byte* p) { return reinterpret_cast<unsigned char*>(p); }
 constexpr std::string_view kSealDomain = "ilnp-overlay seal v1";
+// Keys stay those of kSealDomain; only the additional data differs.
+constexpr std::string_view kSealIpDomain = "ilnp-overlay seal ip v1";
 
 std::array<std::byte, 12> nonce_of(std::uint32_t epoch, std::uint64_t counter) {
   std::array<std::byte, 12> n{};
@@ -20,10 +22,11 @@ std::array<std::byte, 12> nonce_of(std::uint32_t epoch, std::uint64_t counter) {
   return n;
 }
 
-wire::Buffer additional_data(Nid sender, Nid receiver, std::uint32_t epoch, std::uint64_t counter) {
+wire::Buffer additional_data(SealDomain domain, Nid sender, Nid receiver, std::uint32_t epoch,
+                             std::uint64_t counter) {
   wire::Buffer ad;
   wire::ByteWriter w(ad);
-  w.text(kSealDomain);
+  w.text(domain == SealDomain::ip ? kSealIpDomain : kSealDomain);
   w.u64(sender.value);
   w.u64(receiver.value);
   w.u32(epoch);
@@ -65,7 +68,7 @@ SymmetricKey SealedChannels::direction_key(const Channel& c, Nid sender, Nid rec
   return key;
 }
 
-wire::Buffer SealedChannels::seal(Nid peer, const PublicKey& peer_key, wire::Bytes plaintext) {
+wire::Buffer SealedChannels::seal(Nid peer, const PublicKey& peer_key, wire::Bytes plaintext, SealDomain domain) {
   auto& c = channel(peer, peer_key);
   if (c.tx_counter >= rekey_after_) {
     ++c.tx_epoch;
@@ -74,7 +77,7 @@ wire::Buffer SealedChannels::seal(Nid peer, const PublicKey& peer_key, wire::Byt
   }
   auto counter = c.tx_counter++;
   auto nonce = nonce_of(c.tx_epoch, counter);
-  auto ad = additional_data(me_.nid(), peer, c.tx_epoch, counter);
+  auto ad = additional_data(domain, me_.nid(), peer, c.tx_epoch, counter);
   wire::Buffer out;
   out.reserve(wire::kSealOverhead + plaintext.size());
   wire::ByteWriter w(out);
@@ -88,12 +91,13 @@ wire::Buffer SealedChannels::seal(Nid peer, const PublicKey& peer_key, wire::Byt
   return out;
 }
 
-Result<wire::Buffer> SealedChannels::open(Nid peer, const PublicKey& peer_key, const wire::SealedTransport& sealed) {
+Result<wire::Buffer> SealedChannels::open(Nid peer, const PublicKey& peer_key, const wire::SealedTransport& sealed,
+                                          SealDomain domain) {
   auto& c = channel(peer, peer_key);
   auto known = c.rx.find(sealed.epoch);
   auto key = known != c.rx.end() ? known->second.first : direction_key(c, peer, me_.nid(), sealed.epoch);
   auto nonce = nonce_of(sealed.epoch, sealed.counter);
-  auto ad = additional_data(peer, me_.nid(), sealed.epoch, sealed.counter);
+  auto ad = additional_data(domain, peer, me_.nid(), sealed.epoch, sealed.counter);
   wire::Buffer plain(sealed.ciphertext.size() - wire::kSealTagSize);
   unsigned long long length = 0;
   if (crypto_aead_chacha20poly1305_ietf_decrypt(u8(plain.data()), &length, nullptr, u8(sealed.ciphertext.data()),

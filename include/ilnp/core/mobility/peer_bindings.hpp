@@ -31,6 +31,12 @@ class PeerBindings {
       if (l == destination.locator) return l;
     return it->second.locators.front();
   }
+  // The first locator of the peer's latest update, while it lasts.
+  [[nodiscard]] std::optional<Locator> latest(Nid nid, Instant now) const {
+    auto it = peers_.find(nid);
+    if (it == peers_.end() || now - it->second.updated >= ttl_) return std::nullopt;
+    return it->second.locators.front();
+  }
   [[nodiscard]] std::size_t size() const { return peers_.size(); }
 
  private:

@@ -44,6 +44,12 @@ struct Deliver {
   wire::Buffer data;
 };
 
+// Write an IPv6 packet into the TUN: one that arrived over the overlay (its
+// identifier addresses restored), or a Packet Too Big for a local sender.
+struct DeliverIp {
+  wire::Buffer packet;
+};
+
 // Facts worth keeping or plotting (the state database, experiment results).
 struct NameLearned {  // an accepted advertisement or solicitation
   std::string hostname;
@@ -74,6 +80,6 @@ struct Notice {
   Event event;
 };
 
-using Action = std::variant<Transmit, Forward, Join, Leave, Deliver, Notice>;
+using Action = std::variant<Transmit, Forward, Join, Leave, Deliver, DeliverIp, Notice>;
 
 }  // namespace ilnp

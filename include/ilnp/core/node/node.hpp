@@ -31,7 +31,7 @@
 
 namespace ilnp {
 
-enum class SendStatus { sent, no_route, unknown_host, too_large, port_unbound, no_peer_key };
+enum class SendStatus { sent, no_route, unknown_host, too_large, port_unbound, no_peer_key, refused };
 [[nodiscard]] std::string_view to_string(SendStatus s);
 
 class Node {
@@ -57,6 +57,11 @@ class Node {
   SendStatus send_to(Instant now, Port source_port, Ilv destination, Port destination_port, wire::Bytes data);
   SendStatus send_to_host(Instant now, Port source_port, const std::string& hostname, Port destination_port,
                           wire::Bytes data);
+
+  // IP over the overlay (section 13; needs config.ip_prefix): a packet read
+  // from the TUN. Refused ones are counted by reason; one too big is answered
+  // with a DeliverIp of an ICMPv6 Packet Too Big.
+  SendStatus send_ip(Instant now, wire::Bytes packet);
 
   // A binding remembered from an earlier run (the state database), seen at
   // `seen`: usable until it expires like any learned name. `key` only from
@@ -111,6 +116,13 @@ class Node {
   void receive_secure_update(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void receive_sealed(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void send_secure_discovery(Locator link, bool solicitation, Instant now);
+  // IP over the overlay (node_ip.cpp).
+  void receive_ip(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
+  void receive_sealed_ip(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
+  void deliver_ip(const wire::Header& header, wire::Buffer packet, Instant now);
+  [[nodiscard]] std::optional<Locator> locator_of(Nid nid, Instant now) const;
+  // The link a datagram to `destination` leaves on: the locator's own, or its route.
+  [[nodiscard]] std::optional<Locator> way_to(Locator destination, Instant now);
   void send_secure_update(Locator via, Ilv peer);
   void learn_route(Locator destination, Locator arrival, Instant now, std::uint8_t hop_limit);
   void answer_solicitation(Locator arrival, Instant now);
@@ -122,6 +134,7 @@ class Node {
   [[nodiscard]] bool secure() const { return config_.security.secure; }
   void send_discovery(Locator link, bool solicitation, Instant now);
   void transmit(Locator link, Ilv destination, wire::NextHeader next_header, wire::Bytes payload);
+  void send_datagram(Locator link, wire::Buffer bytes);
   void join(Locator l);
   void leave(Locator l);
   void leave_old_locators();

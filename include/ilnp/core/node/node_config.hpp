@@ -5,12 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ilnp/core/security/identity.hpp"
 
 #include "ilnp/core/time.hpp"
+#include "ilnp/core/tun/ip_mapping.hpp"
 #include "ilnp/core/types.hpp"
 #include "ilnp/core/wire/constants.hpp"
 
@@ -49,6 +51,14 @@ struct NodeConfig {
   // carry wall-clock timestamps. 0 in the simulator.
   std::int64_t wall_clock_offset_us{0};
 
+  // IP packets over the overlay (section 13): set, the node carries IP for
+  // the identifier addresses PREFIX::NID; unset, it drops them as legacy nodes do.
+  std::optional<tun::IdentifierPrefix> ip_prefix;
+
+  // Largest IP packet (the TUN's MTU): one datagram, less the sealed-IP overhead.
+  [[nodiscard]] std::size_t max_ip_packet() const {
+    return security.encrypt ? buffer_size - tun::kSealedIpOverhead : buffer_size;
+  }
   // Largest transport data that fits one datagram.
   [[nodiscard]] std::size_t max_transport_data() const {
     auto max = buffer_size - wire::kHeaderSize - wire::kTransportHeaderSize;

@@ -22,6 +22,8 @@ struct Stats {
   std::uint64_t updates_acknowledged{0};
   std::uint64_t updates_given_up{0};
   std::uint64_t updates_received{0};
+  std::uint64_t ip_sent{0};       // IP packets from the TUN sent over the overlay
+  std::uint64_t ip_delivered{0};  // IP packets from the overlay written to the TUN
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
   [[nodiscard]] std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }

@@ -17,6 +17,10 @@ namespace ilnp::security {
 
 using SymmetricKey = std::array<std::byte, 32>;
 
+// What a sealed payload carries; each has its own additional-data label, so
+// one cannot be relabelled as the other (proto/README.md sections 9 and 13).
+enum class SealDomain { transport, ip };
+
 class SealedChannels {
  public:
   static constexpr std::size_t kMaxPeers = 1024;
@@ -27,9 +31,11 @@ class SealedChannels {
       : me_(me), rekey_after_(rekey_after), first_epoch_(first_epoch) {}
 
   // The sealed payload (epoch, counter, ciphertext, tag) of `plaintext` for `peer`.
-  [[nodiscard]] wire::Buffer seal(Nid peer, const PublicKey& peer_key, wire::Bytes plaintext);
+  [[nodiscard]] wire::Buffer seal(Nid peer, const PublicKey& peer_key, wire::Bytes plaintext,
+                                  SealDomain domain = SealDomain::transport);
   // The plaintext, or decrypt_failed / replayed_datagram.
-  [[nodiscard]] Result<wire::Buffer> open(Nid peer, const PublicKey& peer_key, const wire::SealedTransport& sealed);
+  [[nodiscard]] Result<wire::Buffer> open(Nid peer, const PublicKey& peer_key, const wire::SealedTransport& sealed,
+                                          SealDomain domain = SealDomain::transport);
 
   [[nodiscard]] std::uint32_t send_epoch(Nid peer) const;
 

@@ -24,6 +24,9 @@ enum class NextHeader : std::uint8_t {
   secure_discovery = 45,
   secure_locator_update = 46,
   sealed_transport = 47,
+  // IP packets over the overlay, sealed (section 13); in clear they carry
+  // the inner protocol itself (6, 17, 58).
+  sealed_ip = 48,
 };
 
 }  // namespace ilnp::wire

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# IP over the overlay (proto/README.md section 13): alice and bob with [tun]
+# enabled, a router (no TUN) between them on locators a, b, c; alice moves
+# between a and c every 3 s with a 1 s soft handoff, bob stays on b.
+#
+# Asserts: ping from alice to bob's identifier address at 100/s across at
+# least six moves loses nothing; a TCP transfer (ncat) over the TUNs arrives
+# with its SHA-256 intact; a packet from the TUN with a source that is not
+# alice's identifier address is dropped and counted (ip_spoofed_source);
+# a too-big ping gets an ICMPv6 Packet Too Big; without CAP_NET_ADMIN the
+# node says so and exits non-zero.
+#
+# usage: tun_ping.sh ILNP_BINARY [sealed]   (exit 77: skipped, not root)
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "$0")/lib.sh"
+netns_require
+command -v ping >/dev/null 2>&1 || skip "needs ping (iputils-ping)"
+command -v ncat >/dev/null 2>&1 || skip "needs ncat"
+[[ -c /dev/net/tun ]] || skip "needs /dev/net/tun"
+
+MODE=${2:-plain}
+PINGS=${TUN_PINGS:-2400} # at 100/s: 24 s, eight moves of 3 s
+BYTES=${TUN_BYTES:-20000000}
+common=(--link.mcast_interface=eth0 --discovery.wait_time=2 --network.default_hop_limit=4
+  --network.log=info)
+[[ $MODE == sealed ]] && common+=(--security.encrypt=true)
+
+netns_setup alice router bob
+
+netns_start router router -- "$ILNP" node "${common[@]}" --discovery.hostname=router \
+  --network.locators=0:0:0:a,0:0:0:b,0:0:0:c
+wait_for 5 "router joined its locators" has_line "$(err_of router)" 'joined locator 0:0:0:c' ||
+  fail "the router did not start"
+netns_start bob bob -- "$ILNP" node "${common[@]}" --discovery.hostname=bob --network.locators=0:0:0:b \
+  --tun.enable=true
+netns_start alice alice -- "$ILNP" node "${common[@]}" --discovery.hostname=alice \
+  --network.locators=0:0:0:a-0:0:0:c --network.move_time=3 --network.handoff_time=1 --tun.enable=true
+
+address_of() { sed -n 's/.*tun: interface ilnp0 address \([0-9a-f:]*\)\/64 mtu \([0-9]*\).*/\1/p' "$(err_of "$1")"; }
+wait_for 5 "bob's TUN" has_line "$(err_of bob)" 'tun: interface ilnp0 address' || fail "bob made no TUN"
+wait_for 5 "alice's TUN" has_line "$(err_of alice)" 'tun: interface ilnp0 address' || fail "alice made no TUN"
+bob_addr=$(address_of bob)
+alice_addr=$(address_of alice)
+mtu=$(sed -n 's/.*tun: interface ilnp0 address .* mtu \([0-9]*\).*/\1/p' "$(err_of alice)")
+log "alice $alice_addr, bob $bob_addr, mtu $mtu ($MODE)"
+in_alice() { ip netns exec "$(netns_name alice)" "$@"; }
+in_bob() { ip netns exec "$(netns_name bob)" "$@"; }
+check "the kernel's MTU is the node's ($mtu)" grep -q "mtu $mtu " <(in_alice ip link show ilnp0)
+
+first_ping() { in_alice ping -6 -c 1 -W 1 "$bob_addr" >/dev/null 2>&1; }
+wait_for 15 "a first ping reaches bob" first_ping || fail "no ping reply from bob within 15 s"
+
+moves_before=$(count_lines "$(err_of alice)" 'moving from')
+in_alice ping -6 -q -i 0.01 -W 2 -c "$PINGS" "$bob_addr" >"$NETNS_DIR/ping.out" 2>&1 || true
+moves=$(($(count_lines "$(err_of alice)" 'moving from') - moves_before))
+stats=$(grep -E 'packets transmitted' "$NETNS_DIR/ping.out" || true)
+rtt=$(grep -E '^rtt' "$NETNS_DIR/ping.out" || true)
+log "ping: $stats; $rtt; $moves moves during it"
+received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$stats")
+min_moves=$((PINGS / 400)) # a move every 3 s: 6 for the default 24 s of pings
+check "alice moved at least $min_moves times during the pings ($moves)" ge "$moves" "$min_moves"
+check "all $PINGS pings answered across the moves (received=$received)" test "${received:-0}" -eq "$PINGS"
+
+# TCP over the TUNs, while alice keeps moving.
+head -c "$BYTES" /dev/urandom >"$NETNS_DIR/sent.bin"
+in_bob ncat -6 -l 5000 --recv-only >"$NETNS_DIR/received.bin" &
+ncat_pid=$!
+sleep 0.5
+t0=$(date +%s.%N)
+in_alice timeout 60 ncat -6 --send-only "$bob_addr" 5000 <"$NETNS_DIR/sent.bin" || fail "the TCP transfer failed"
+wait "$ncat_pid" || true
+secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+sent_sha=$(sha256sum <"$NETNS_DIR/sent.bin" | cut -d' ' -f1)
+got_sha=$(sha256sum <"$NETNS_DIR/received.bin" | cut -d' ' -f1)
+log "TCP: $BYTES bytes in ${secs}s ($(awk -v b="$BYTES" -v s="$secs" 'BEGIN { printf "%.1f", b * 8 / s / 1e6 }') Mbit/s)"
+check "the TCP transfer arrived with its SHA-256 intact" test "$sent_sha" = "$got_sha"
+
+# Packet Too Big: raise the TUN's MTU behind the node's back, ping with DF.
+in_alice ip link set ilnp0 mtu 1500
+in_alice ping -6 -c 2 -W 1 -M do -s 1452 "$bob_addr" >"$NETNS_DIR/ptb.out" 2>&1 || true
+in_alice ip link set ilnp0 mtu "$mtu"
+check "a too-big ping got a Packet Too Big with mtu $mtu" grep -Eiq "mtu ?[=:]? ?$mtu" "$NETNS_DIR/ptb.out"
+
+# A source that is not alice's identifier address: dropped and counted.
+spoofed=fd69:6c6e:7000::dead # in the (default) prefix, not alice's
+in_alice ip addr add "$spoofed/128" dev ilnp0 nodad
+in_alice ping -6 -c 3 -i 0.2 -W 1 -I "$spoofed" "$bob_addr" >/dev/null 2>&1 &&
+  fail "a ping from $spoofed was answered"
+
+# Without CAP_NET_ADMIN the node explains and exits non-zero.
+if command -v capsh >/dev/null 2>&1; then
+  rc=0
+  ip netns exec "$(netns_name bob)" capsh --drop=cap_net_admin -- -c \
+    "exec $ILNP node ${common[*]} --discovery.hostname=nocap --network.locators=0:0:0:b --tun.enable=true --tun.name=ilnp9 --state.database=false" \
+    >"$NETNS_DIR/nocap.out" 2>&1 || rc=$?
+  check "without CAP_NET_ADMIN the node exits non-zero ($rc)" test "$rc" -ne 0
+  check "and says it needs CAP_NET_ADMIN" grep -q CAP_NET_ADMIN "$NETNS_DIR/nocap.out"
+else
+  log "capsh is missing: the CAP_NET_ADMIN check is skipped"
+fi
+
+for label in alice bob router; do
+  status=0
+  netns_stop "$label" 5 || status=$?
+  check "$label exited with status 0 on SIGTERM" test "$status" -eq 0
+done
+spoof_drops=$(summary_count "$(err_of alice)" ip_spoofed_source)
+log "alice: $(summary_line "$(err_of alice)" | sed 's/.*stopping: //')"
+log "bob: $(summary_line "$(err_of bob)" | sed 's/.*stopping: //')"
+check "alice counted the spoofed packets (ip_spoofed_source=$spoof_drops)" ge "$spoof_drops" 3
+check "the router forwarded IP without a TUN" gt "$(summary_count "$(err_of router)" forwarded)" "$PINGS"
+echo "PASS: IP over the overlay ($MODE): $PINGS pings across $moves moves, 0 lost; $BYTES bytes by TCP intact in $(elapsed)s"

@@ -1,0 +1,223 @@
+// The node's IP over the overlay (proto/README.md section 13), driven by hand:
+// a TUN packet reaches the peer's DeliverIp unchanged, through a router that
+// carries no TUN; refusals are counted; a too-big packet is answered with a
+// Packet Too Big; sealed IP (48) opens only as IP; flows follow a move.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "ilnp/core/node/node.hpp"
+
+namespace ilnp {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr Locator A{0xa}, B{0xb}, C{0xc};
+constexpr tun::IdentifierPrefix kPrefix{0xfd69'6c6e'7000'0000ULL};
+
+security::Identity fixed_identity(std::uint8_t byte) {
+  security::Seed seed{};
+  seed.fill(static_cast<std::byte>(byte));
+  return security::Identity::from_seed(seed);
+}
+
+NodeConfig config(Nid nid, const char* name, std::vector<std::vector<Locator>> cycle, bool tun = true) {
+  NodeConfig c;
+  c.nid = nid;
+  c.hostname = name;
+  c.locator_cycle = std::move(cycle);
+  c.discovery_wait_time = 2s;
+  if (tun) c.ip_prefix = kPrefix;
+  return c;
+}
+
+// An IPv6 packet between identifier addresses (payload: an ICMPv6-shaped body).
+wire::Buffer ip_packet(Nid from, Nid to, std::size_t size = 64, std::uint8_t next_header = 58,
+                       std::uint8_t hop_limit = 64) {
+  wire::Header h;
+  h.version_class_flow = 0x6000'0000;
+  h.next_header = next_header;
+  h.hop_limit = hop_limit;
+  h.source = Ilv{Locator{kPrefix.value}, from};
+  h.destination = Ilv{Locator{kPrefix.value}, to};
+  wire::Buffer body(size - 40);
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::byte>(i * 7 + size);
+  return wire::encode_packet(h, body);
+}
+
+struct Hosts : ::testing::Test {
+  Instant now{};
+  std::vector<Node*> nodes;
+  std::map<Node*, std::vector<wire::Buffer>> ip_at;
+  std::deque<wire::Buffer> carried;  // a Forward is a view of the datagram its node was given
+
+  // Carries every Transmit/Forward of every node to every other node joined to the link, until quiet.
+  void settle() {
+    for (bool busy = true; busy;) {
+      busy = false;
+      for (auto* from : nodes)
+        while (auto a = from->poll_action()) {
+          busy = true;
+          wire::Buffer bytes;
+          Locator link;
+          if (auto* t = std::get_if<Transmit>(&*a)) {
+            bytes = t->bytes;
+            link = t->link;
+          } else if (auto* f = std::get_if<Forward>(&*a)) {
+            bytes.assign(f->datagram.begin(), f->datagram.end());
+            bytes[wire::kHopLimitOffset] = static_cast<std::byte>(f->hop_limit);
+            link = f->link;
+          } else if (auto* d = std::get_if<DeliverIp>(&*a)) {
+            ip_at[from].push_back(d->packet);
+            continue;
+          } else {
+            continue;
+          }
+          carried.push_back(std::move(bytes));
+          for (auto* to : nodes)
+            if (to != from && to->linked_locators().contains(link)) to->handle_datagram(now, link, carried.back());
+        }
+    }
+  }
+  void start() {
+    for (auto* n : nodes) n->start(now);
+    for (auto* n : nodes) n->handle_timeout(now);
+    settle();
+    // A second round: answers to solicitations cross the router.
+    now += 3s;
+    for (auto* n : nodes) n->handle_timeout(now);
+    settle();
+  }
+};
+
+struct PlainHosts : Hosts {
+  Node alice{config(Nid{0xa1'0000'0000'0001ULL}, "alice", {{A}}), 1};
+  Node router{config(Nid{0xd}, "router", {{A, B}}, false), 2};
+  Node bob{config(Nid{0xb0'0000'0000'0002ULL}, "bob", {{B}}), 3};
+  void SetUp() override {
+    nodes = {&alice, &router, &bob};
+    start();
+  }
+};
+
+TEST_F(PlainHosts, PacketCrossesARouterWithoutTunAndArrivesUnchanged) {
+  auto ping = ip_packet(alice.config().nid, bob.config().nid);
+  ASSERT_EQ(alice.send_ip(now, ping), SendStatus::sent);
+  settle();
+  ASSERT_EQ(ip_at[&bob].size(), 1u);
+  auto expected = ping;
+  expected[wire::kHopLimitOffset] = std::byte{63};  // one overlay router: one IP hop
+  EXPECT_EQ(ip_at[&bob][0], expected);
+  EXPECT_EQ(router.stats().forwarded, 1u);
+  EXPECT_EQ(alice.stats().ip_sent, 1u);
+  EXPECT_EQ(bob.stats().ip_delivered, 1u);
+  // And back.
+  ASSERT_EQ(bob.send_ip(now, ip_packet(bob.config().nid, alice.config().nid, 100)), SendStatus::sent);
+  settle();
+  ASSERT_EQ(ip_at[&alice].size(), 1u);
+  EXPECT_EQ(ip_at[&alice][0].size(), 100u);
+}
+
+TEST_F(PlainHosts, NodeWithoutTunDropsIpAddressedToIt) {
+  ASSERT_EQ(alice.send_ip(now, ip_packet(alice.config().nid, router.config().nid)), SendStatus::sent);
+  settle();
+  EXPECT_EQ(router.stats().dropped(DropReason::unknown_next_header), 1u);
+  EXPECT_TRUE(ip_at[&router].empty());
+}
+
+TEST_F(PlainHosts, RefusedPacketsAreCountedByReason) {
+  auto me = alice.config().nid, peer = bob.config().nid;
+  EXPECT_EQ(alice.send_ip(now, ip_packet(Nid{0xdead}, peer)), SendStatus::refused);
+  EXPECT_EQ(alice.stats().dropped(DropReason::ip_spoofed_source), 1u);
+  EXPECT_EQ(alice.send_ip(now, ip_packet(me, peer, 64, 0)), SendStatus::refused);
+  EXPECT_EQ(alice.stats().dropped(DropReason::ip_unsupported_next_header), 1u);
+  auto truncated = ip_packet(me, peer);
+  truncated.pop_back();
+  EXPECT_EQ(alice.send_ip(now, truncated), SendStatus::refused);
+  EXPECT_EQ(alice.stats().dropped(DropReason::ip_bad_length), 1u);
+  EXPECT_EQ(alice.send_ip(now, ip_packet(me, Nid{0x777})), SendStatus::no_route);
+  EXPECT_EQ(alice.stats().dropped(DropReason::no_route), 1u);
+  settle();
+  EXPECT_TRUE(ip_at[&bob].empty());
+  EXPECT_EQ(alice.stats().ip_sent, 0u);
+}
+
+TEST_F(PlainHosts, TooBigPacketIsAnsweredWithPacketTooBig) {
+  auto big = ip_packet(alice.config().nid, bob.config().nid, 1441);
+  EXPECT_EQ(alice.send_ip(now, big), SendStatus::too_large);
+  settle();
+  EXPECT_EQ(alice.stats().dropped(DropReason::ip_too_big), 1u);
+  ASSERT_EQ(ip_at[&alice].size(), 1u);
+  EXPECT_EQ(ip_at[&alice][0], tun::packet_too_big(big, 1440));
+  EXPECT_TRUE(ip_at[&bob].empty());
+  EXPECT_EQ(alice.send_ip(now, ip_packet(alice.config().nid, bob.config().nid, 1440)), SendStatus::sent);
+}
+
+struct SealedHosts : Hosts {
+  security::Identity alice_id = fixed_identity(1), bob_id = fixed_identity(3);
+  static NodeConfig sealed(const security::Identity& id, const char* name, std::vector<std::vector<Locator>> cycle) {
+    auto c = config(id.nid(), name, std::move(cycle));
+    c.security.secure = true;
+    c.security.encrypt = true;
+    c.handoff_time = 1s;
+    c.move_time = 1h;  // moves by hand
+    return c;
+  }
+  Node alice{sealed(alice_id, "alice", {{A}, {C}}), 1, {}, alice_id};
+  Node bob{sealed(bob_id, "bob", {{A, C}}), 2, {}, bob_id};
+  void SetUp() override {
+    nodes = {&alice, &bob};
+    start();
+  }
+};
+
+TEST_F(SealedHosts, SealedIpOpensAtThePeerWithTwentyNineBytesOfOverhead) {
+  auto ping = ip_packet(alice_id.nid(), bob_id.nid());
+  ASSERT_EQ(alice.send_ip(now, ping), SendStatus::sent);
+  auto out = alice.poll_action();
+  ASSERT_TRUE(out && std::holds_alternative<Transmit>(*out));
+  auto datagram = std::get<Transmit>(*out).bytes;
+  EXPECT_EQ(datagram.size(), ping.size() + tun::kSealedIpOverhead);
+  EXPECT_EQ(std::to_integer<int>(datagram[6]), 48);
+  // Relabelled as sealed transport (47), it does not open.
+  auto relabelled = datagram;
+  relabelled[6] = std::byte{47};
+  bob.handle_datagram(now, A, relabelled);
+  EXPECT_EQ(bob.stats().dropped(DropReason::decrypt_failed), 1u);
+  bob.handle_datagram(now, A, datagram);
+  settle();
+  ASSERT_EQ(ip_at[&bob].size(), 1u);
+  EXPECT_EQ(ip_at[&bob][0], ping);
+  // A replay is refused by the window.
+  bob.handle_datagram(now, A, datagram);
+  EXPECT_EQ(bob.stats().dropped(DropReason::replayed_datagram), 1u);
+  EXPECT_EQ(alice.config().max_ip_packet(), 1440u - 29u);
+}
+
+TEST_F(SealedHosts, ClearIpIsRefusedWhenEncryptionIsOn) {
+  auto clear = tun::to_overlay(ip_packet(alice_id.nid(), bob_id.nid()), A, A);
+  bob.handle_datagram(now, A, clear);
+  EXPECT_EQ(bob.stats().dropped(DropReason::unauthenticated), 1u);
+  EXPECT_EQ(bob.stats().ip_delivered, 0u);
+}
+
+TEST_F(SealedHosts, FlowFollowsAMove) {
+  ASSERT_EQ(alice.send_ip(now, ip_packet(alice_id.nid(), bob_id.nid())), SendStatus::sent);
+  ASSERT_EQ(bob.send_ip(now, ip_packet(bob_id.nid(), alice_id.nid())), SendStatus::sent);
+  settle();
+  ASSERT_EQ(ip_at[&alice].size(), 1u);
+  alice.move_to(now, {C});
+  settle();  // the signed locator update reaches bob, its ack comes back
+  EXPECT_EQ(alice.stats().updates_acknowledged, 1u);
+  now += 2s;
+  alice.handle_timeout(now);  // the handoff ends: alice leaves A
+  settle();
+  ASSERT_FALSE(alice.linked_locators().contains(A));
+  ASSERT_EQ(bob.send_ip(now, ip_packet(bob_id.nid(), alice_id.nid(), 80)), SendStatus::sent);
+  settle();
+  ASSERT_EQ(ip_at[&alice].size(), 2u);
+  EXPECT_EQ(ip_at[&alice][1].size(), 80u);
+}
+
+}  // namespace
+}  // namespace ilnp
