@@ -1,5 +1,5 @@
 # What `cmake --install` puts on a machine and how `cpack -G DEB` packages it:
-# the stripped binary, man pages, examples, Wireshark plugin, completion, units.
+# the stripped binary, the NSS module, man pages, examples, Wireshark plugin, completion, units.
 include(GNUInstallDirs)
 
 set(ILNP_PKG_DIR ${PROJECT_SOURCE_DIR}/packaging)
@@ -36,15 +36,17 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/packaging/changelog.gz ${ILNP_PKG_DIR}
 file(GLOB ILNP_EXAMPLES ${ILNP_PKG_DIR}/examples/*.ini ${ILNP_PKG_DIR}/examples/*.default)
 install(FILES ${ILNP_EXAMPLES} DESTINATION ${ILNP_DOC_DIR}/examples)
 
-# `tshark -G folders` on Debian 12: "Global Lua Plugins" is
-# /usr/lib/<multiarch>/wireshark/plugins, which is LIBDIR under /usr.
-# GNUInstallDirs gives the multiarch LIBDIR only for prefix /usr; the package
-# is always /usr, whatever prefix the build tree was configured with.
-set(ILNP_WIRESHARK_LIBDIR lib)
+# The package is always /usr, whatever prefix the build tree was configured
+# with, and GNUInstallDirs gives the multiarch LIBDIR only for prefix /usr:
+# so the multiarch directory is spelled out for what must be found there.
+set(ILNP_MULTIARCH_LIBDIR lib)
 if(CMAKE_LIBRARY_ARCHITECTURE)
-  set(ILNP_WIRESHARK_LIBDIR lib/${CMAKE_LIBRARY_ARCHITECTURE})
+  set(ILNP_MULTIARCH_LIBDIR lib/${CMAKE_LIBRARY_ARCHITECTURE})
 endif()
-install(FILES ${PROJECT_SOURCE_DIR}/proto/wireshark/ilnp-overlay.lua DESTINATION ${ILNP_WIRESHARK_LIBDIR}/wireshark/plugins)
+# `tshark -G folders` on Debian 12: "Global Lua Plugins" is /usr/lib/<multiarch>/wireshark/plugins.
+install(FILES ${PROJECT_SOURCE_DIR}/proto/wireshark/ilnp-overlay.lua DESTINATION ${ILNP_MULTIARCH_LIBDIR}/wireshark/plugins)
+# glibc loads NSS modules by soname from the library path (no dev symlink).
+install(TARGETS nss_ilnp LIBRARY DESTINATION ${ILNP_MULTIARCH_LIBDIR} NAMELINK_SKIP)
 
 install(FILES ${ILNP_PKG_DIR}/completion/ilnp DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES ${ILNP_PKG_DIR}/systemd/ilnp@.service ${ILNP_PKG_DIR}/systemd/ilnp-hub.service
@@ -68,6 +70,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "wireshark | tshark")
 set(CPACK_STRIP_FILES ON)
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${ILNP_PKG_DIR}/debian/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${ILNP_PKG_DIR}/debian/postinst ${ILNP_PKG_DIR}/debian/postrm
+    ${ILNP_PKG_DIR}/debian/triggers)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

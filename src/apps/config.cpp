@@ -85,6 +85,9 @@ constexpr KeySpec kKeys[] = {
      "create a TUN interface with this node's identifier address (tun.prefix + NID) and carry IP over the overlay "
      "(needs CAP_NET_ADMIN)"},
     {"tun.name", "ilnp0", "name of the TUN interface"},
+    {"tun.names_dir", "/run/ilnp-names",
+     "directory of the names socket (HOSTNAME.sock, open to every local user) the NSS module asks for "
+     "HOSTNAME.ilnp; empty: no names socket"},
     {"tun.prefix", "fd69:6c6e:7000::/64",
      "the /64 every node's identifier address starts with (the same on every node; default: unique-local, "
      "'ilnp' in its global ID)"},
@@ -338,6 +341,7 @@ Config load_config(const std::optional<std::string>& file,
   config.tun.name = *values.get("tun.name");
   if (config.tun.name.empty() || config.tun.name.size() > 15 || config.tun.name.find('/') != std::string::npos)
     values.fail("tun.name", "'" + config.tun.name + "' is not an interface name (1-15 characters, no '/')");
+  config.tun.names_dir = values.get("tun.names_dir").value_or("");
   auto prefix = parse_identifier_prefix(*values.get("tun.prefix"));
   if (!prefix) values.fail("tun.prefix", "'" + *values.get("tun.prefix") + "' is not an IPv6 /64 prefix (e.g. fd69:6c6e:7000::/64)");
   if (config.tun.enable) config.node.ip_prefix = prefix;

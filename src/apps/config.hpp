@@ -64,6 +64,8 @@ enum class SecurityMode { secure, legacy };
 struct TunConfig {
   bool enable{false};
   std::string name{"ilnp0"};
+  // Where the names socket goes (DIR/HOSTNAME.sock, for the NSS module); empty: none.
+  std::string names_dir{"/run/ilnp-names"};
 };
 
 // "fd69:6c6e:7000::/64" (or without "/64") -> its upper 64 bits; the lower 64 must be zero.

@@ -9,16 +9,11 @@
 #include "counter_list.hpp"
 #include "ilnp/store/database.hpp"
 #include "json_writer.hpp"
+#include "name_answer.hpp"
 
 namespace ilnp::apps {
 
 namespace {
-
-std::string seconds_text(Duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", to_seconds(d));
-  return buf;
-}
 
 // The per-locator counters of ilnp_link_*_total; drops only where nonzero.
 void write_links_json(JsonWriter& j, const LinkCounters& links) {
@@ -211,6 +206,11 @@ std::string handle_control_request(const ControlTargets& targets, const std::str
       return std::string("error: ") + e.what() + "\n";
     }
   }
+  if (command == "resolve") {
+    std::string name;
+    in >> name;
+    return resolve_answer(runtime.node(), name, now);
+  }
   if (command == "proxy") return proxy_request(targets.proxy, in);
   if (command == "peers" || command == "bindings") {
     std::string flag;
@@ -222,7 +222,7 @@ std::string handle_control_request(const ControlTargets& targets, const std::str
     }
   }
   if (command == "stream") return targets.streams.handle(in);
-  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, proxy ..., stream ..., metrics, peers, bindings)\n";
+  return "error: unknown request '" + command + "' (known: status [--json], move LOCATORS, resolve NAME, proxy ..., stream ..., metrics, peers, bindings)\n";
 }
 
 }  // namespace ilnp::apps

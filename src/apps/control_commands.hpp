@@ -1,5 +1,5 @@
 // What the control socket answers: `status [--json]`, `move LOCATORS`,
-// `proxy add|list|remove`, `stream ...` and `metrics`. Reads the node through its public accessors.
+// `resolve NAME`, `proxy add|list|remove`, `stream ...` and `metrics`. Reads the node through its public accessors.
 #pragma once
 
 #include <string>

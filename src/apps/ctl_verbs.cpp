@@ -13,6 +13,9 @@ constexpr CtlVerb kVerbs[] = {
      "LOCATORS is one set of up to 16 locators separated by commas, without spaces, checked as\n"
      "network.locators is (no duplicates, not ff02:0:0:1). The node joins the new set, sends\n"
      "locator updates to its active correspondents and leaves the old set after handoff_time."},
+    {"resolve", "NAME", 1, false, false, "what the node knows of a hostname: NID, address, locators, source",
+     "NAME is a hostname, with or without the .ilnp domain (bob or bob.ilnp). The address line\n"
+     "(with [tun] enable) is what programs get for bob.ilnp through the NSS module."},
     {"metrics", "", 0, false, false, "counters in the Prometheus text format", ""},
     {"peers", "", 0, false, true, "the peers the state database (state.db) holds", ""},
     {"bindings", "", 0, false, true, "the NID-locator bindings the state database holds", ""},

@@ -1,11 +1,13 @@
 // `[tun] enable`: the node's TUN interface (proto/README.md section 13).
 // Packets the kernel routes into it go to Node::send_ip; DeliverIp actions
-// are written back into it.
+// are written back into it. The names socket answers `resolve NAME` for every
+// local user, so the NSS module (src/nss) gives programs bob.ilnp.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "ilnp/io/control_server.hpp"
 #include "ilnp/io/tun_device.hpp"
 
 namespace ilnp::apps {
@@ -23,8 +25,12 @@ class TunService {
   [[nodiscard]] std::string summary() const;
 
  private:
+  // A names socket that cannot be made is logged, not fatal: IP by address still works.
+  void serve_names();
+
   Runtime& rt_;
   std::unique_ptr<io::TunDevice> device_;
+  std::unique_ptr<io::ControlServer> names_;
 };
 
 }  // namespace ilnp::apps

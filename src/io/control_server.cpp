@@ -86,7 +86,8 @@ struct Session : std::enable_shared_from_this<Session> {
 };
 }  // namespace
 
-ControlServer::ControlServer(boost::asio::io_context& io, std::string path, Handler handler, Log log)
+ControlServer::ControlServer(boost::asio::io_context& io, std::string path, Handler handler, Log log,
+                             SocketAccess access)
     : path_(std::move(path)),
       shared_(std::make_shared<Shared>()),
       stats_(std::make_shared<ControlServerStats>()),
@@ -100,7 +101,8 @@ ControlServer::ControlServer(boost::asio::io_context& io, std::string path, Hand
     if (someone_listens(path_)) throw std::runtime_error("control socket " + path_ + " is in use by a running node");
     std::filesystem::remove(path_);  // left behind by a node that crashed
   }
-  auto old_mask = ::umask(0177);  // the socket is created 0600
+  // The socket is created 0600 or 0666: bind() takes the mode from the umask.
+  auto old_mask = ::umask(access == SocketAccess::owner ? 0177 : 0111);
   boost::system::error_code ec;
   acceptor_.open(stream_protocol(), ec);
   if (!ec) acceptor_.bind(stream_protocol::endpoint(path_), ec);

@@ -7,10 +7,13 @@
 # least six moves loses nothing; a TCP transfer (ncat) over the TUNs arrives
 # with its SHA-256 intact; a packet from the TUN with a source that is not
 # alice's identifier address is dropped and counted (ip_spoofed_source);
+# programs resolve bob.ilnp through the NSS module (getent as root and as
+# nobody, ping, and the TCP transfer by name), an unknown name is not found;
 # a too-big ping gets an ICMPv6 Packet Too Big; without CAP_NET_ADMIN the
 # node says so and exits non-zero.
 #
 # usage: tun_ping.sh ILNP_BINARY [plain|sealed|legacy]   (exit 77: skipped, not root)
+#   ILNP_NSS_DIR: the directory of libnss_ilnp.so.2 (CTest passes the build's)
 #   plain: secure mode (signed discovery and updates), IP in clear;
 #   sealed: security.encrypt (next header 48); legacy: the prototype's mode.
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -19,6 +22,7 @@ netns_require
 command -v ping >/dev/null 2>&1 || skip "needs ping (iputils-ping)"
 command -v ncat >/dev/null 2>&1 || skip "needs ncat"
 [[ -c /dev/net/tun ]] || skip "needs /dev/net/tun"
+[[ -f ${ILNP_NSS_DIR:-}/libnss_ilnp.so.2 ]] || fail "no libnss_ilnp.so.2 in ILNP_NSS_DIR ('${ILNP_NSS_DIR:-}')"
 
 MODE=${2:-plain}
 PINGS=${TUN_PINGS:-2400} # at 100/s: 24 s, eight moves of 3 s
@@ -33,15 +37,17 @@ case $MODE in
 esac
 
 netns_setup alice router bob
+chmod 711 "$NETNS_DIR" # the names socket is for every user: nobody must reach it
 
 netns_start router router -- "$ILNP" node "${common[@]}" --discovery.hostname=router \
   --network.locators=0:0:0:a,0:0:0:b,0:0:0:c
 wait_for 5 "router joined its locators" has_line "$(err_of router)" 'joined locator 0:0:0:c' ||
   fail "the router did not start"
 netns_start bob bob -- "$ILNP" node "${common[@]}" --discovery.hostname=bob --network.locators=0:0:0:b \
-  --tun.enable=true
+  --tun.enable=true --tun.names_dir="$NETNS_DIR/names-bob"
 netns_start alice alice -- "$ILNP" node "${common[@]}" --discovery.hostname=alice \
-  --network.locators=0:0:0:a-0:0:0:c --network.move_time=3 --network.handoff_time=1 --tun.enable=true
+  --network.locators=0:0:0:a-0:0:0:c --network.move_time=3 --network.handoff_time=1 --tun.enable=true \
+  --tun.names_dir="$NETNS_DIR/names-alice"
 
 address_of() { sed -n 's/.*tun: interface ilnp0 address \([0-9a-f:]*\)\/64 mtu \([0-9]*\).*/\1/p' "$(err_of "$1")"; }
 wait_for 5 "bob's TUN" has_line "$(err_of bob)" 'tun: interface ilnp0 address' || fail "bob made no TUN"
@@ -56,6 +62,21 @@ check "the kernel's MTU is the node's ($mtu)" grep -q "mtu $mtu " <(in_alice ip 
 
 first_ping() { in_alice ping -6 -c 1 -W 1 "$bob_addr" >/dev/null 2>&1; }
 wait_for 15 "a first ping reaches bob" first_ping || fail "no ping reply from bob within 15 s"
+
+# Names for programs: alice's own /etc/nsswitch.conf (a private bind mount)
+# asks the "ilnp" source, which asks alice's node over its names socket.
+printf 'hosts: files ilnp\n' >"$NETNS_DIR/nsswitch.conf"
+by_name() {
+  in_alice env LD_LIBRARY_PATH="$ILNP_NSS_DIR" ILNP_NAMES_DIR="$NETNS_DIR/names-alice" \
+    unshare -m sh -c 'mount --bind "$0" /etc/nsswitch.conf && exec "$@"' "$NETNS_DIR/nsswitch.conf" "$@"
+}
+check "getent hosts bob.ilnp gives bob's identifier address" grep -q "^$bob_addr .*bob.ilnp" <(by_name getent hosts bob.ilnp)
+check "and for an unprivileged user too" grep -q "^$bob_addr " \
+  <(by_name setpriv --reuid=65534 --regid=65534 --clear-groups getent hosts bob.ilnp)
+check "ping bob.ilnp is answered" by_name ping -6 -c 1 -W 2 bob.ilnp
+rc=0
+by_name getent hosts nobody.ilnp >/dev/null || rc=$?
+check "an unknown name is not found (getent status $rc)" test "$rc" -eq 2
 
 moves_before=$(count_lines "$(err_of alice)" 'moving from')
 in_alice ping -6 -q -i 0.01 -W 2 -c "$PINGS" "$bob_addr" >"$NETNS_DIR/ping.out" 2>&1 || true
@@ -75,7 +96,7 @@ ncat_pid=$!
 sleep 0.5
 t0=$(date +%s.%N)
 moves_before=$(count_lines "$(err_of alice)" 'moving from')
-in_alice timeout 60 ncat -6 --send-only "$bob_addr" 5000 <"$NETNS_DIR/sent.bin" || fail "the TCP transfer failed"
+by_name timeout 60 ncat -6 --send-only bob.ilnp 5000 <"$NETNS_DIR/sent.bin" || fail "the TCP transfer to bob.ilnp failed"
 wait "$ncat_pid" || true
 secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 sent_sha=$(sha256sum <"$NETNS_DIR/sent.bin" | cut -d' ' -f1)

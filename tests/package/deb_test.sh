@@ -18,6 +18,7 @@ echo "package: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 dpkg-deb -f "$deb" Depends
 
 fail() { echo "FAIL: $*"; exit 1; }
+hosts_before=$(grep '^hosts:' /etc/nsswitch.conf)
 DEBIAN_FRONTEND=noninteractive apt-get install "${apt_opts[@]}" "$deb" >"$out/apt.log" 2>&1 || { cat "$out/apt.log"; fail "apt-get install"; }
 # Installed files, for the check after purge (directories shared with other
 # packages, like /usr/bin, stay).
@@ -49,6 +50,12 @@ if [[ -n $tshark_plugins ]]; then
   [[ -f $tshark_plugins/ilnp-overlay.lua ]] || fail "ilnp-overlay.lua not in Wireshark's $tshark_plugins"
   tshark -G protocols 2>/dev/null | grep -qi ilnp || fail "tshark does not load the installed dissector"
 fi
+# The NSS module: found by soname, enabled before dns, and harmless to
+# programs while no node runs (localhost still resolves from files).
+nss=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)/libnss_ilnp.so.2
+[[ -f $nss ]] || fail "$nss not installed"
+grep -Eq '^hosts:.*[[:space:]]ilnp[[:space:]]+dns' /etc/nsswitch.conf || fail "postinst did not add ilnp before dns: $(grep '^hosts:' /etc/nsswitch.conf)"
+getent hosts localhost >/dev/null || fail "getent hosts localhost fails with the ilnp source"
 ls /usr/share/doc/ilnp/examples/*.ini >/dev/null || fail "no example configurations"
 
 lintian --fail-on error --no-tag-display-limit "$deb" | tee "$out/lintian.log" || fail "lintian reports errors"
@@ -61,4 +68,5 @@ while read -r f; do
   [[ -d $f && $f == *ilnp* ]] && { echo "left behind: $f/"; left=1; }
 done <"$out/files"
 ((left == 0)) || fail "purge left files"
+[[ $(grep '^hosts:' /etc/nsswitch.conf) == "$hosts_before" ]] || fail "nsswitch hosts line not restored: $(grep '^hosts:' /etc/nsswitch.conf)"
 echo "package.deb: built, installed, verified, linted, purged"

@@ -1,6 +1,7 @@
 // The node's control socket: a Unix stream socket (mode 0600) that takes one
 // request line per connection and answers with text, then closes. What the
-// requests mean is the handler's business (apps/), not this file's.
+// requests mean is the handler's business (apps/), not this file's. The
+// names socket (name lookups for every local program) is one too, mode 0666.
 #pragma once
 
 #include <chrono>
@@ -24,6 +25,9 @@ struct ControlServerStats {
   std::uint64_t requests_too_long{0};  // closed: no newline within kMaxRequestBytes
 };
 
+// Who may connect: the node's user (control), or every local user (names).
+enum class SocketAccess { owner, everyone };
+
 class ControlServer {
  public:
   static constexpr std::size_t kMaxRequestBytes = 4096;
@@ -39,7 +43,8 @@ class ControlServer {
   // Throws std::runtime_error when the path is in use by a live node or
   // cannot be bound. `log` hears of failures, at most one line per
   // kLogInterval (with how many were not logged).
-  ControlServer(boost::asio::io_context& io, std::string path, Handler handler, Log log = {});
+  ControlServer(boost::asio::io_context& io, std::string path, Handler handler, Log log = {},
+                SocketAccess access = SocketAccess::owner);
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
