@@ -116,6 +116,9 @@ class StreamGateway {
                                                  proxy::PeerAllowList allowed);
   [[nodiscard]] std::optional<std::string> unserve(const std::string& service);
   [[nodiscard]] StreamGatewaySnapshot snapshot();
+  // The node's notices: its moves and its peers' relocations confirm the
+  // paths of the associations at once.
+  void on_event(const Event& event);
 
   class Impl;
 
