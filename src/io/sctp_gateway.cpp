@@ -340,19 +340,16 @@ void StreamGateway::Impl::on_open(GatewayPeer& peer, std::uint16_t stream, const
   c->opened = now();
   peer.streams[stream] = c;
   connections_[c->id] = c;
-  const auto& hostname = driver_.node().config().hostname;
-  auto service = services_.find(open.service);
-  if (service == services_.end()) return refuse(*c, "no service '" + open.service + "' on " + hostname);
-  if (connections_.size() > kMaxConnections) return refuse(*c, "too many connections");
-  if (!service->second.allowed.admits(nid, driver_.node().names(), c->opened)) {
-    ++counters_.refused_not_allowed;
-    ++service->second.refused;
-    return refuse(*c, "service '" + open.service + "' on " + hostname + " does not allow " + nid.to_string());
+  auto admitted = services_.admit(open.service, nid, driver_.node().names(), c->opened,
+                                  driver_.node().config().hostname, connections_.size() > kMaxConnections);
+  if (auto* refusal = std::get_if<stream::Refusal>(&admitted)) {
+    if (refusal->not_allowed) ++counters_.refused_not_allowed;
+    return refuse(*c, refusal->why);
   }
-  ++service->second.accepted;
-  c->tcp_text = service->second.host + ":" + std::to_string(service->second.port);
+  const auto& service = *std::get<const stream::Service*>(admitted);
+  c->tcp_text = service.host + ":" + std::to_string(service.port);
   log_.log(Layer::transport, Level::info, [&] { return describe(*c) + ": opened by the peer"; });
-  connect_service(c, service->second);
+  connect_service(c, service);
 }
 
 // A stream the peer may not open: RESET with the reason. Peers choose how

@@ -1,7 +1,7 @@
 // Inside the stream gateway: peers (one SCTP association per NID), the
 // connections (one TCP socket + one SCTP stream each), listeners and services.
-// The protocol is core/stream's (Peer, Session); sctp_gateway.cpp glues it to
-// usrsctp and the node, sctp_gateway_tcp.cpp to TCP sockets.
+// The protocol is core/stream's (Peer, Session, Services): sctp_gateway.cpp
+// glues it to usrsctp and the node, sctp_gateway_tcp.cpp to TCP sockets.
 #pragma once
 
 #include <deque>
@@ -16,6 +16,7 @@
 
 #include "ilnp/core/rate_limited_log.hpp"
 #include "ilnp/core/stream/peer.hpp"
+#include "ilnp/core/stream/services.hpp"
 #include "ilnp/core/stream/session.hpp"
 #include "ilnp/io/sctp_gateway.hpp"
 #include "ilnp/io/sctp_stack.hpp"
@@ -72,23 +73,11 @@ struct GatewayListener {
   std::string last_error;
 };
 
-struct GatewayService {
-  std::string name;
-  std::string host;
-  Port port{0};
-  proxy::PeerAllowList allowed;
-  std::uint64_t accepted{0};
-  std::uint64_t failed{0};
-  std::uint64_t refused{0};
-  std::string last_error;
-};
-
 class StreamGateway::Impl {
  public:
   static constexpr std::size_t kMaxPeers = 256;
   static constexpr std::size_t kMaxConnections = 1024;
   static constexpr std::size_t kMaxListeners = 64;
-  static constexpr std::size_t kMaxServices = 64;
   static constexpr std::size_t kClosedKept = 16;
   static constexpr std::uint16_t kStreams = 1024;
 
@@ -134,7 +123,7 @@ class StreamGateway::Impl {
 
   // TCP side (sctp_gateway_tcp.cpp)
   void accept(const std::shared_ptr<GatewayListener>& listener, tcp::acceptor& acceptor);
-  void connect_service(const ConnectionPtr& c, const GatewayService& service);
+  void connect_service(const ConnectionPtr& c, const stream::Service& service);
   void read_more(const ConnectionPtr& c);
   void write_more(const ConnectionPtr& c);
   void fail(GatewayConnection& c, const std::string& error);
@@ -154,7 +143,7 @@ class StreamGateway::Impl {
   std::map<std::uint64_t, ConnectionPtr> connections_;
   std::vector<ConnectionPtr> resolving_;  // outbound, waiting for discovery to name the remote
   std::map<Port, std::shared_ptr<GatewayListener>> listeners_;
-  std::map<std::string, GatewayService> services_;
+  stream::Services services_;
   std::deque<StreamInfo> closed_;
   std::uint64_t next_id_{1};
   std::uint32_t next_connection_id_{1};

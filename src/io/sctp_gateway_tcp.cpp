@@ -95,27 +95,15 @@ std::optional<std::string> StreamGateway::Impl::unlisten(Port tcp_port) {
 
 std::optional<std::string> StreamGateway::Impl::serve(std::string service, std::string host, Port port,
                                                       proxy::PeerAllowList allowed) {
-  if (!mux::valid_service_name(service))
-    return "'" + service + "' is not a service name (1-64 characters of A-Z a-z 0-9 . _ -)";
-  if (auto it = services_.find(service); it != services_.end())
-    return "service " + service + " is already served by " + it->second.host + ":" + std::to_string(it->second.port) +
-           " (unserve it first)";
-  if (services_.size() >= kMaxServices) return "too many services (" + std::to_string(kMaxServices) + ")";
-  log_.log(Layer::transport, Level::info, [&] {
-    return "serving stream service " + service + " with " + host + ":" + std::to_string(port) + " to " +
-           (allowed.any_peer() ? std::string("any peer") : allowed.to_string());
-  });
-  GatewayService entry;
-  entry.name = service;
-  entry.host = std::move(host);
-  entry.port = port;
-  entry.allowed = std::move(allowed);
-  services_.emplace(service, std::move(entry));
+  auto text = "serving stream service " + service + " with " + host + ":" + std::to_string(port) + " to " +
+              (allowed.any_peer() ? std::string("any peer") : allowed.to_string());
+  if (auto error = services_.add(service, std::move(host), port, std::move(allowed))) return error;
+  log_.log(Layer::transport, Level::info, [&] { return text; });
   return std::nullopt;
 }
 
 std::optional<std::string> StreamGateway::Impl::unserve(const std::string& service) {
-  if (!services_.erase(service)) return "no stream service " + service;
+  if (!services_.remove(service)) return "no stream service " + service;
   log_.log(Layer::transport, Level::info, [&] { return "no longer serving stream service " + service; });
   return std::nullopt;
 }
@@ -156,7 +144,7 @@ void StreamGateway::Impl::accept(const std::shared_ptr<GatewayListener>& listene
   });
 }
 
-void StreamGateway::Impl::connect_service(const ConnectionPtr& c, const GatewayService& service) {
+void StreamGateway::Impl::connect_service(const ConnectionPtr& c, const stream::Service& service) {
   auto resolver = std::make_shared<tcp::resolver>(io_);
   resolver->async_resolve(
       service.host, std::to_string(service.port),
@@ -276,9 +264,8 @@ void StreamGateway::Impl::record_closed(const GatewayConnection& c) {
         ++it->second->failed;
         it->second->last_error = error;
       }
-    } else if (auto it = services_.find(c.service); it != services_.end()) {
-      ++it->second.failed;
-      it->second.last_error = error;
+    } else {
+      services_.record_failure(c.service, error);
     }
   }
   if (c.session.refused()) return;  // refuse() logged it
@@ -299,7 +286,7 @@ StreamGatewaySnapshot StreamGateway::Impl::snapshot() {
   for (const auto& [port, l] : listeners_)
     s.listeners.push_back(
         StreamListenerInfo{port, l->remote.to_string(), l->service, l->accepted, l->failed, l->last_error});
-  for (const auto& [name, svc] : services_)
+  for (const auto& [name, svc] : services_.all())
     s.services.push_back(StreamServiceInfo{name, svc.host + ":" + std::to_string(svc.port), svc.allowed.words(),
                                            svc.accepted, svc.failed, svc.refused, svc.last_error});
   for (const auto& [nid, p] : peers_) {

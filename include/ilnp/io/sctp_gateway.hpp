@@ -1,7 +1,7 @@
 // The built-in stream gateway: a TCP connection accepted on a loopback port
-// becomes one SCTP stream (sctp_mux messages) of the single association this
-// node keeps with the peer's NID, and the peer connects it to a named TCP
-// service. The SCTP packets are RFC 6951 UDP payloads carried as transport
+// becomes one SCTP stream (core/stream/mux messages) of the single
+// association this node keeps with the peer's NID, and the peer connects it
+// to a named TCP service. The SCTP packets are RFC 6951 UDP payloads carried as transport
 // datagrams between the nodes' stream ports. Owns listeners, services, peers
 // and connections; knows nothing of the control socket or the configuration.
 #pragma once

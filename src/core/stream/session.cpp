@@ -218,8 +218,6 @@ bool Session::poll_finished() {
 
 // ---- what it is
 
-Instant Session::next_timeout() const { return phase_ == Phase::resolving ? resolve_deadline_ : kNever; }
-
 std::string_view Session::state() const {
   switch (phase_) {
     case Phase::finished:

@@ -126,8 +126,6 @@ class Session {
   [[nodiscard]] const std::string& error() const { return error_; }
   [[nodiscard]] std::uint64_t bytes_out() const { return bytes_out_; }
   [[nodiscard]] std::uint64_t bytes_in() const { return bytes_in_; }
-  // The resolve deadline while resolving; kNever otherwise.
-  [[nodiscard]] Instant next_timeout() const;
   // What `stream list` shows: "open", "fin sent", "resetting", ...
   [[nodiscard]] std::string_view state() const;
 
