@@ -428,22 +428,8 @@ void StreamGateway::Impl::pump_for(GatewayConnection& c) {
 void StreamGateway::Impl::attach(const ConnectionPtr& c) {
   auto t = now();
   auto& node = driver_.node();
-  std::optional<Nid> nid;
-  std::optional<Ilv> where;
-  std::visit(
-      [&](const auto& target) {
-        using T = std::decay_t<decltype(target)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          if (auto ilv = node.resolve(target, t)) nid = ilv->nid;
-        } else if constexpr (std::is_same_v<T, Nid>) {
-          nid = target;
-        } else {
-          nid = target.nid;
-          where = target;
-        }
-      },
-      c->remote->target);
-  if (!nid) {
+  auto target = stream::resolve(*c->remote, node, t);
+  if (!target) {
     switch (c->session.handle_unresolved(t, kResolveTimeout)) {
       case stream::Session::Unresolved::asking:
         resolving_.push_back(c);
@@ -463,11 +449,11 @@ void StreamGateway::Impl::attach(const ConnectionPtr& c) {
     }
     return;
   }
-  if (*nid == node.config().nid) return fail(*c, c->remote->to_string() + " is this node");
-  auto* peer = peer_for(*nid);
+  if (target->nid == node.config().nid) return fail(*c, c->remote->to_string() + " is this node");
+  auto* peer = peer_for(target->nid);
   if (!peer) return fail(*c, "too many peers");
-  if (where) peer->state.handle_named(*where);
-  c->peer = *nid;
+  if (target->where) peer->state.handle_named(*target->where);
+  c->peer = target->nid;
   if (!ensure_association(*peer)) return fail(*c, "cannot start an SCTP association: " + peer->last_error);
   if (!peer->state.up()) {
     c->session.handle_waiting();

@@ -1,7 +1,7 @@
 // The stream gateway's protocol without usrsctp or sockets (core/stream): a
 // connection's lifecycle in its Session (open, data, credit, FIN, reset,
 // a peer restart) and the peer's side in Peer (pieces, a move mid-stream,
-// the path the node chooses).
+// the remote a listener names, the path the node chooses).
 #include <gtest/gtest.h>
 
 #include "ilnp/core/stream/peer.hpp"
@@ -284,8 +284,9 @@ TEST(StreamPeer, AMoveMidStreamAsksForOneHeartbeatPerSpacingWhileDataFlows) {
   EXPECT_EQ(s.read_room(), kWindow - 50);
 }
 
-// The path to a peer is the node's: its name, then its locator update.
-TEST(StreamPeer, ThePathFollowsTheNodesNamesAndLocatorUpdates) {
+// Which peer a remote names, and the path to it: the node's names, then its
+// locator update.
+TEST(StreamPeer, RemotesResolveAndThePathFollowsTheNodesNamesAndLocatorUpdates) {
   constexpr Locator A{0xa}, C{0xc}, D{0xd};
   constexpr Nid kMe{0xffff00000000000dULL}, kAlice{0xffff00000000000aULL};
   NodeConfig config;
@@ -307,7 +308,19 @@ TEST(StreamPeer, ThePathFollowsTheNodesNamesAndLocatorUpdates) {
     h.hop_limit = 3;
     node.handle_datagram(t, A, wire::encode_packet(h, payload));
   };
+  EXPECT_FALSE(resolve(proxy::Remote{std::string("alice")}, node, t0));  // not discovered yet
+  auto by_nid = resolve(proxy::Remote{kAlice}, node, t0);
+  ASSERT_TRUE(by_nid);
+  EXPECT_EQ(by_nid->nid, kAlice);
+  EXPECT_FALSE(by_nid->where);
+  auto by_ilv = resolve(proxy::Remote{Ilv{D, kAlice}}, node, t0);
+  ASSERT_TRUE(by_ilv);
+  EXPECT_EQ(by_ilv->where, (Ilv{D, kAlice}));
+
   send(t0 + 1s, wire::NextHeader::discovery, wire::encode_discovery({kAlice, A, false, "alice"}));
+  auto by_name = resolve(proxy::Remote{std::string("alice")}, node, t0 + 1s);
+  ASSERT_TRUE(by_name);
+  EXPECT_EQ(by_name->nid, kAlice);
   EXPECT_EQ(alice.path(node, t0 + 1s), (Ilv{A, kAlice}));
   send(t0 + 2s, wire::NextHeader::locator_update, wire::encode_locator_update({false, {C}}));
   EXPECT_EQ(alice.path(node, t0 + 2s), (Ilv{C, kAlice}));

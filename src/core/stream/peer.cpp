@@ -5,6 +5,16 @@
 
 namespace ilnp::stream {
 
+std::optional<PeerTarget> resolve(const proxy::Remote& remote, const Node& node, Instant now) {
+  if (auto* hostname = std::get_if<std::string>(&remote.target)) {
+    auto ilv = node.resolve(*hostname, now);
+    return ilv ? std::optional(PeerTarget{ilv->nid, std::nullopt}) : std::nullopt;
+  }
+  if (auto* nid = std::get_if<Nid>(&remote.target)) return PeerTarget{*nid, std::nullopt};
+  auto ilv = std::get<Ilv>(remote.target);
+  return PeerTarget{ilv.nid, ilv};
+}
+
 void Peer::handle_up(std::uint16_t streams) {
   partial_.clear();
   up_ = true;

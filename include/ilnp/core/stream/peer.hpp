@@ -1,7 +1,8 @@
 // The stream gateway's protocol with one peer (one SCTP association per
-// NID): whether the association is up, its stream ids, control messages
-// arriving in pieces, the path to the peer (the node's one policy), the
-// heartbeat a move asks for and how long an idle peer is kept. No usrsctp:
+// NID): which peer a listener's remote names, whether the association is up,
+// its stream ids, control messages arriving in pieces, the path to the peer
+// (the node's one policy), the heartbeat a move asks for and how long an
+// idle peer is kept. No usrsctp:
 // the io gateway owns the association and feeds its events here.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <variant>
 
 #include "ilnp/core/node/node.hpp"
+#include "ilnp/core/proxy/mapping_table.hpp"
 #include "ilnp/core/stream/mux.hpp"
 #include "ilnp/core/time.hpp"
 #include "ilnp/core/types.hpp"
@@ -32,6 +34,14 @@ struct PieceError {
   std::string what;
 };
 using Received = std::variant<std::monostate, DataPiece, ControlMessage, PieceError>;
+
+// The peer a listener's remote names now: its NID (a hostname through the
+// node's names) and the locator it names, if any; nothing while unknown.
+struct PeerTarget {
+  Nid nid;
+  std::optional<Ilv> where;
+};
+[[nodiscard]] std::optional<PeerTarget> resolve(const proxy::Remote& remote, const Node& node, Instant now);
 
 class Peer {
  public:
