@@ -87,8 +87,15 @@ std::string stream_text(const io::StreamInfo& s) {
 
 }  // namespace
 
-StreamService::StreamService(Runtime& runtime) : rt_(runtime) {}
-StreamService::~StreamService() = default;
+StreamService::StreamService(Runtime& runtime) : rt_(runtime) {
+  // Moves and relocations confirm the associations' paths at once.
+  rt_.subscribe([this](const Event& e) {
+    if (gateway_) gateway_->on_event(e);
+  });
+}
+StreamService::~StreamService() {
+  auto gateway = std::move(gateway_);  // notices during its teardown find no gateway
+}
 
 std::optional<std::string> StreamService::start() {
   if (gateway_) return std::nullopt;

@@ -1,7 +1,8 @@
-// The SCTP side of the stream gateway: peers and their associations, the
-// packets to and from the node, and the stream messages. Everything runs on
-// the event loop outside usrsctp (SctpStack defers its callbacks), so
-// handlers may send at once.
+// The SCTP side of the stream gateway: usrsctp associations and the packets
+// between them and the node, glued to core/stream's Peer (ids, pieces, path,
+// heartbeats) and Session (each stream's messages). Everything runs on the
+// event loop outside usrsctp (SctpStack defers its callbacks), so handlers
+// may send at once.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -17,11 +18,6 @@ namespace {
 
 constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(200);
 constexpr Duration kResolveTimeout = std::chrono::seconds(5);
-// The source of the peer's latest packet is where it is; older than this,
-// discovery and locator updates (the name cache) know better.
-constexpr Duration kLastSourceFresh = std::chrono::seconds(5);
-constexpr Duration kHeartbeatSpacing = std::chrono::milliseconds(500);
-constexpr Duration kIdlePeerKept = std::chrono::seconds(120);
 constexpr std::uint32_t kSmallestSctpPacket = 512 + 12;  // usrsctp's SCTP_SMALLEST_PMTU + common header
 constexpr std::uint32_t kSocketBuffer = 1 << 20;
 constexpr std::uint8_t kChunkInit = 1;
@@ -51,9 +47,10 @@ std::optional<std::string> StreamGateway::serve(std::string service, std::string
 }
 std::optional<std::string> StreamGateway::unserve(const std::string& service) { return impl_->unserve(service); }
 StreamGatewaySnapshot StreamGateway::snapshot() { return impl_->snapshot(); }
+void StreamGateway::on_event(const Event& event) { impl_->on_event(event); }
 
 StreamGateway::Impl::Impl(boost::asio::io_context& io, NodeDriver& driver, Logger logger, StreamGatewayOptions options)
-    : io_(io), driver_(driver), log_(std::move(logger)), options_(options), housekeeping_(io) {
+    : io_(io), driver_(driver), log_(std::move(logger)), options_(options), housekeeping_(io), heartbeats_(io) {
   auto largest = driver_.node().config().max_transport_data();
   if (largest < kSmallestSctpPacket)
     throw std::runtime_error("the overlay carries at most " + std::to_string(largest) +
@@ -66,7 +63,6 @@ StreamGateway::Impl::Impl(boost::asio::io_context& io, NodeDriver& driver, Logge
   if (!driver_.bind(options_.port, [this](const Deliver& d) { on_datagram(d); }))
     throw std::runtime_error("transport port " + std::to_string(options_.port) +
                              " is already bound on this node (a proxy mapping or an application)");
-  own_locators_ = driver_.node().active_locators();
   log_.log(Layer::transport, Level::info, [&] {
     return "stream gateway on transport port " + std::to_string(options_.port) + ", SCTP packets of at most " +
            std::to_string(mtu_) + " bytes";
@@ -77,7 +73,10 @@ StreamGateway::Impl::~Impl() {
   boost::system::error_code ec;
   for (auto& [port, l] : listeners_)
     for (auto& a : l->acceptors) a.close(ec);
-  for (auto& [id, c] : connections_) abort_tcp(*c);
+  for (auto& [id, c] : connections_) {
+    c->session.abort("the node is stopping");
+    apply_tcp_actions(*c);  // RST to the TCP programs
+  }
   for (auto& [nid, p] : peers_) p->association.reset();  // ABORT: the peers learn at once
   stack_->flush();                                       // the loop no longer runs: send the ABORTs now
   driver_.with_node([this](Node& node, Instant) {
@@ -97,16 +96,8 @@ void StreamGateway::Impl::on_datagram(const Deliver& d) {
     ++counters_.refused_peers;
     return;
   }
-  if (peer->last_source && peer->last_source->locator != d.source.locator) {
-    peer->heartbeat_due = true;  // it moved: confirm the path now (proto/usrsctp.md, "Moves")
-    log_.log(Layer::transport, Level::debug, [&] {
-      return peer_name(peer->nid) + " now sends from " + d.source.locator.to_string() + " (was " +
-             peer->last_source->locator.to_string() + ")";
-    });
-    arm_housekeeping();
-  }
   peer->last_source = d.source;
-  peer->last_heard = now();
+  peer->state.handle_heard(now());
   peer->remote_port = d.source_port;  // RFC 6951: the peer's port is the source port it uses
   ++peer->packets_in;
   // An INIT starts an association (both ends connect: SCTP merges the two
@@ -123,13 +114,7 @@ void StreamGateway::Impl::on_packets(const std::vector<SctpPacket>& packets) {
         ++counters_.unresolved;
         continue;
       }
-      // Where the peer is now: the source of its latest packet while fresh,
-      // else what discovery and locator updates say; the node then applies
-      // the peer's newest locator update (its peer bindings).
-      std::optional<Ilv> to;
-      if (peer->last_source && t - peer->last_heard < kLastSourceFresh) to = peer->last_source;
-      if (!to) to = node.resolve(peer->nid, t);
-      if (!to) to = peer->last_source;
+      auto to = peer->state.path(node, t);
       if (!to) {
         ++counters_.unresolved;
         ++peer->unsent;
@@ -174,38 +159,39 @@ GatewayPeer* StreamGateway::Impl::find_peer(Nid nid) {
 
 GatewayPeer* StreamGateway::Impl::peer_for(Nid nid) {
   if (auto* p = find_peer(nid)) return p;
-  if (nid == driver_.node().config().nid) return nullptr;
+  auto self = driver_.node().config().nid;
+  if (nid == self) return nullptr;
   if (peers_.size() >= kMaxPeers) {
     // Evict the peer heard from longest ago among those with nothing open.
     auto victim = peers_.end();
     for (auto it = peers_.begin(); it != peers_.end(); ++it)
       if (!it->second->association && it->second->streams.empty() && it->second->waiting.empty() &&
-          (victim == peers_.end() || it->second->last_heard < victim->second->last_heard))
+          (victim == peers_.end() || it->second->state.last_heard() < victim->second->state.last_heard()))
         victim = it;
     if (victim == peers_.end()) return nullptr;
     stack_->forget(victim->first.value);  // nothing of usrsctp names it: it has no association
     peers_.erase(victim);
   }
   auto& p = peers_[nid];
-  p = std::make_unique<GatewayPeer>();
-  p->nid = nid;
+  p = std::make_unique<GatewayPeer>(self, nid);
   arm_housekeeping();
   return p.get();
 }
 
 bool StreamGateway::Impl::ensure_association(GatewayPeer& peer) {
   if (peer.association) return true;
+  auto nid = peer.state.nid();
   try {
     peer.association = std::make_unique<SctpAssociation>(
-        *stack_, peer.nid.value,
+        *stack_, nid.value,
         SctpAssociationOptions{.port = options_.port, .mtu = mtu_, .buffer_bytes = kSocketBuffer, .streams = kStreams});
-    peer.up = false;
-    log_.log(Layer::transport, Level::info, [&] { return "starting an SCTP association with " + peer_name(peer.nid); });
+    peer.state.handle_down();  // not up until usrsctp says so
+    log_.log(Layer::transport, Level::info, [&] { return "starting an SCTP association with " + peer_name(nid); });
     return true;
   } catch (const std::exception& e) {
     peer.last_error = e.what();
     log_.log(Layer::transport, Level::warn,
-             [&] { return "cannot start an SCTP association with " + peer_name(peer.nid) + ": " + e.what(); });
+             [&] { return "cannot start an SCTP association with " + peer_name(nid) + ": " + e.what(); });
     return false;
   }
 }
@@ -213,47 +199,41 @@ bool StreamGateway::Impl::ensure_association(GatewayPeer& peer) {
 void StreamGateway::Impl::on_ready(std::uint64_t key) {
   auto* peer = find_peer(Nid{key});
   if (!peer) return;
-  while (peer->association) {  // on_event may end the association
+  while (peer->association) {  // on_sctp_event may end the association
     auto received = peer->association->receive();
     if (!received) break;
     if (auto* event = std::get_if<SctpEvent>(&*received))
-      on_event(*peer, *event);
+      on_sctp_event(*peer, *event);
     else
       on_piece(*peer, std::get<SctpMessage>(*received));
   }
   pump(*peer);
 }
 
-void StreamGateway::Impl::on_event(GatewayPeer& peer, const SctpEvent& event) {
+void StreamGateway::Impl::on_sctp_event(GatewayPeer& peer, const SctpEvent& event) {
+  auto nid = peer.state.nid();
   switch (event.kind) {
     case SctpEventKind::restarted:
     case SctpEventKind::up: {
       if (event.kind == SctpEventKind::restarted) {
         log_.log(Layer::transport, Level::warn, [&] {
-          return "the SCTP association with " + peer_name(peer.nid) + " restarted: its streams are lost";
+          return "the SCTP association with " + peer_name(nid) + " restarted: its streams are lost";
         });
-        for (auto& [id, c] : std::map(peer.streams)) {
-          c->released = true;
-          fail(*c, "the peer restarted the association");
-        }
-        peer.streams.clear();
-        peer.partial.clear();
+        lose_streams(peer, "the peer restarted the association");
       }
-      peer.up = true;
-      // The end with the smaller NID opens even stream ids, the other odd ones.
-      peer.ids = mux::StreamIds(driver_.node().config().nid > peer.nid, event.streams);
+      peer.state.handle_up(event.streams);
       log_.log(Layer::transport, Level::info, [&] {
-        return "SCTP association with " + peer_name(peer.nid) + " up: " + std::to_string(event.streams) + " streams";
+        return "SCTP association with " + peer_name(nid) + " up: " + std::to_string(event.streams) + " streams";
       });
       auto waiting = std::move(peer.waiting);
       peer.waiting.clear();
       for (auto& c : waiting)
-        if (!c->finished) start_stream(peer, c);
+        if (c->session.phase() != stream::Phase::finished) start_stream(peer, c);
       break;
     }
     case SctpEventKind::remote_error:
       peer.last_error = event.detail;
-      log_.log(Layer::transport, Level::warn, [&] { return "SCTP peer " + peer_name(peer.nid) + ": " + event.detail; });
+      log_.log(Layer::transport, Level::warn, [&] { return "SCTP peer " + peer_name(nid) + ": " + event.detail; });
       break;
     case SctpEventKind::lost:
     case SctpEventKind::shut_down:
@@ -263,67 +243,63 @@ void StreamGateway::Impl::on_event(GatewayPeer& peer, const SctpEvent& event) {
   }
 }
 
+// The streams on the association are gone with it (ended or restarted).
+void StreamGateway::Impl::lose_streams(GatewayPeer& peer, const std::string& why) {
+  auto streams = std::move(peer.streams);
+  peer.streams.clear();
+  for (auto& [id, c] : streams) {
+    c->session.handle_stream_lost();
+    fail(*c, why);
+  }
+}
+
 void StreamGateway::Impl::drop_association(GatewayPeer& peer, const std::string& reason) {
+  auto nid = peer.state.nid();
   peer.last_error = reason;
   bool had_streams = !peer.streams.empty() || !peer.waiting.empty();
   log_.log(Layer::transport, had_streams ? Level::warn : Level::info,
-           [&] { return "SCTP association with " + peer_name(peer.nid) + " ended (" + reason + ")"; });
-  auto streams = std::move(peer.streams);
+           [&] { return "SCTP association with " + peer_name(nid) + " ended (" + reason + ")"; });
   auto waiting = std::move(peer.waiting);
-  peer.streams.clear();
   peer.waiting.clear();
-  peer.partial.clear();
+  peer.state.handle_down();
   peer.association.reset();
-  peer.up = false;
-  for (auto& [id, c] : streams) {
-    c->released = true;  // the stream went with the association
-    fail(*c, "the SCTP association with " + peer_name(peer.nid) + " ended (" + reason + ")");
-  }
+  lose_streams(peer, "the SCTP association with " + peer_name(nid) + " ended (" + reason + ")");
   for (auto& c : waiting)
-    if (!c->finished) fail(*c, "no SCTP association with " + peer_name(peer.nid) + " (" + reason + ")");
+    if (c->session.phase() != stream::Phase::finished)
+      fail(*c, "no SCTP association with " + peer_name(nid) + " (" + reason + ")");
 }
 
 void StreamGateway::Impl::protocol_error(GatewayPeer& peer, const std::string& what) {
   ++counters_.protocol_errors;
   peer.last_error = what;
   log_.log(Layer::transport, Level::warn,
-           [&] { return "stream protocol error from " + peer_name(peer.nid) + ": " + what; });
+           [&] { return "stream protocol error from " + peer_name(peer.state.nid()) + ": " + what; });
 }
 
 // ---- stream messages
 
 void StreamGateway::Impl::on_piece(GatewayPeer& peer, const SctpMessage& piece) {
-  auto kind = mux::kind_of(piece.ppid);
-  if (!kind)
-    return protocol_error(peer,
-                          "unknown PPID " + std::to_string(piece.ppid) + " on stream " + std::to_string(piece.stream));
-  if (*kind == mux::Kind::data) {
-    // Bytes are bytes: pieces of a DATA message go to TCP as they come.
-    auto it = peer.streams.find(piece.stream);
-    if (it == peer.streams.end())
-      return protocol_error(peer, "DATA on stream " + std::to_string(piece.stream) + ", which is not open");
-    auto c = it->second;
-    if (c->end_received()) return protocol_error(peer, "DATA after the end of stream " + std::to_string(piece.stream));
-    if (!c->receive_credit.on_data(piece.data.size())) {
-      protocol_error(peer, "DATA beyond the credit on stream " + std::to_string(piece.stream));
+  auto received = peer.state.handle_piece(piece.stream, piece.ppid, piece.data, piece.end);
+  if (auto* error = std::get_if<stream::PieceError>(&received)) return protocol_error(peer, error->what);
+  if (auto* control = std::get_if<stream::ControlMessage>(&received))
+    return on_control(peer, control->stream, control->message);
+  auto* data = std::get_if<stream::DataPiece>(&received);
+  if (!data) return;  // a control message still arriving
+  auto it = peer.streams.find(data->stream);
+  auto id = std::to_string(data->stream);
+  if (it == peer.streams.end()) return protocol_error(peer, "DATA on stream " + id + ", which is not open");
+  auto c = it->second;
+  switch (c->session.handle_data(data->data)) {
+    case stream::DataResult::accepted:
+      return write_more(c);
+    case stream::DataResult::dropped:  // being aborted
+      return;
+    case stream::DataResult::after_end:
+      return protocol_error(peer, "DATA after the end of stream " + id);
+    case stream::DataResult::beyond_credit:
+      protocol_error(peer, "DATA beyond the credit on stream " + id);
       return fail(*c, "the peer sent beyond its credit");
-    }
-    if (c->tcp_closed || c->reset_to_send || c->reset_sent) return;  // being aborted: dropped
-    c->writes.emplace_back(piece.data.begin(), piece.data.end());
-    return write_more(c);
   }
-  auto& buffer = peer.partial[piece.stream];
-  if (buffer.size() + piece.data.size() > mux::kMaxControlMessage) {
-    peer.partial.erase(piece.stream);
-    return protocol_error(peer, std::string(mux::to_string(*kind)) + " message too long");
-  }
-  buffer.insert(buffer.end(), piece.data.begin(), piece.data.end());
-  if (!piece.end) return;
-  auto bytes = std::move(buffer);
-  peer.partial.erase(piece.stream);
-  auto decoded = mux::decode(*kind, bytes);
-  if (auto* why = std::get_if<std::string>(&decoded)) return protocol_error(peer, *why);
-  on_control(peer, piece.stream, std::get<mux::Control>(decoded));
 }
 
 void StreamGateway::Impl::on_control(GatewayPeer& peer, std::uint16_t stream, const mux::Control& message) {
@@ -331,92 +307,75 @@ void StreamGateway::Impl::on_control(GatewayPeer& peer, std::uint16_t stream, co
   auto it = peer.streams.find(stream);
   // A message for a connection that has gone (a CREDIT or RESET that
   // crossed our end): nothing to do.
-  if (it == peer.streams.end() || it->second->connection_id != connection_of(message)) return;
+  if (it == peer.streams.end() || it->second->session.connection() != connection_of(message)) return;
   auto c = it->second;
   if (auto* credit = std::get_if<mux::Credit>(&message)) {
-    if (!c->send_credit.on_credit(credit->consumed)) {
-      protocol_error(peer, "CREDIT beyond what was sent on stream " + std::to_string(stream));
-      return fail(*c, "the peer's credit is beyond what was sent");
-    }
-    return read_more(c);
+    if (c->session.handle_credit(credit->consumed)) return read_more(c);
+    protocol_error(peer, "CREDIT beyond what was sent on stream " + std::to_string(stream));
+    return fail(*c, "the peer's credit is beyond what was sent");
   }
-  // Each direction ends once, with FIN or RESET; a RESET may still follow a FIN.
-  if (c->reset_received || (c->fin_received && std::holds_alternative<mux::Fin>(message)))
-    return protocol_error(peer, "a second end on stream " + std::to_string(stream));
   if (std::holds_alternative<mux::Fin>(message)) {
-    c->fin_received = true;
+    if (c->session.handle_fin() == stream::EndResult::second_end)
+      return protocol_error(peer, "a second end on stream " + std::to_string(stream));
     write_more(c);  // shuts the TCP write side once the data before the FIN is written
   } else {
     const auto& reset = std::get<mux::Reset>(message);
-    c->reset_received = true;
-    if (c->error.empty()) c->error = "reset by " + peer_name(peer.nid) + ": " + reset.reason;
+    if (c->session.handle_reset("reset by " + peer_name(peer.state.nid()) + ": " + reset.reason) ==
+        stream::EndResult::second_end)
+      return protocol_error(peer, "a second end on stream " + std::to_string(stream));
     log_.log(Layer::transport, Level::info, [&] { return describe(*c) + ": reset by the peer: " + reset.reason; });
-    abort_tcp(*c);
-    c->writes.clear();
-    if (!c->end_sent()) {
-      c->reset_to_send = true;
-      c->reset_reason = "reset acknowledged";
-    }
   }
-  release(peer, *c);
+  settle(*c);
 }
 
 void StreamGateway::Impl::on_open(GatewayPeer& peer, std::uint16_t stream, const mux::Open& open) {
-  if (!peer.ids.accept_peer(stream))
+  if (!peer.state.ids().accept_peer(stream))
     return protocol_error(peer,
                           "OPEN on stream " + std::to_string(stream) + ", which is in use or not the peer's to open");
-  auto c = std::make_shared<GatewayConnection>(io_, options_.window);
+  auto nid = peer.state.nid();
+  auto c = std::make_shared<GatewayConnection>(io_, stream::Session::inbound(options_.window, stream, open.connection));
   c->id = next_id_++;
   c->service = open.service;
-  c->peer = peer.nid;
-  c->stream = stream;
-  c->connection_id = open.connection;
+  c->peer = nid;
   c->opened = now();
   peer.streams[stream] = c;
   connections_[c->id] = c;
-  auto service = services_.find(open.service);
-  if (service == services_.end())
-    return refuse(*c, "no service '" + open.service + "' on " + driver_.node().config().hostname);
-  if (connections_.size() > kMaxConnections) return refuse(*c, "too many connections");
-  if (!service->second.allowed.admits(peer.nid, driver_.node().names(), c->opened)) {
-    ++counters_.refused_not_allowed;
-    ++service->second.refused;
-    return refuse(*c, "service '" + open.service + "' on " + driver_.node().config().hostname +
-                          " does not allow " + peer.nid.to_string());
+  auto admitted = services_.admit(open.service, nid, driver_.node().names(), c->opened,
+                                  driver_.node().config().hostname, connections_.size() > kMaxConnections);
+  if (auto* refusal = std::get_if<stream::Refusal>(&admitted)) {
+    if (refusal->not_allowed) ++counters_.refused_not_allowed;
+    return refuse(*c, refusal->why);
   }
-  ++service->second.accepted;
-  c->tcp_text = service->second.host + ":" + std::to_string(service->second.port);
+  const auto& service = *std::get<const stream::Service*>(admitted);
+  c->tcp_text = service.host + ":" + std::to_string(service.port);
   log_.log(Layer::transport, Level::info, [&] { return describe(*c) + ": opened by the peer"; });
-  connect_service(c, service->second);
+  connect_service(c, service);
 }
 
 // A stream the peer may not open: RESET with the reason. Peers choose how
 // often this happens, so the log line is rate limited.
 void StreamGateway::Impl::refuse(GatewayConnection& c, const std::string& why) {
-  c.refused = true;
-  c.tcp_closed = true;  // never opened
   if (refusals_log_.admit(c.opened))
     log_.log(Layer::transport, Level::warn, [&] {
       return "refused a stream from " + peer_name(*c.peer) + " for service " + c.service + ": " + why +
              refusals_log_.suppressed_suffix();
     });
-  abort_connection(c, why);
+  c.session.refuse(why);
+  settle(c);
 }
 
 void StreamGateway::Impl::start_stream(GatewayPeer& peer, const ConnectionPtr& c) {
-  c->waiting = false;
-  auto id = peer.ids.allocate();
+  auto id = peer.state.ids().allocate();
   if (!id)
-    return fail(*c, "all " + std::to_string(peer.ids.used()) + " streams to " + peer_name(peer.nid) + " are in use");
-  c->stream = *id;
-  c->connection_id = next_connection_id_++;
-  c->open_to_send = true;
+    return fail(*c, "all " + std::to_string(peer.state.ids().used()) + " streams to " +
+                        peer_name(peer.state.nid()) + " are in use");
+  c->session.handle_stream_started(*id, next_connection_id_++, c->service);
   peer.streams[*id] = c;
   log_.log(Layer::transport, Level::info, [&] { return describe(*c) + ": opened"; });
 }
 
 void StreamGateway::Impl::pump(GatewayPeer& peer) {
-  if (!peer.association || !peer.up || peer.streams.empty()) return;
+  if (!peer.association || !peer.state.up() || peer.streams.empty()) return;
   std::vector<ConnectionPtr> order;
   for (auto& [id, c] : peer.streams) order.push_back(c);
   // Round robin: whoever was blocked last time goes first.
@@ -426,7 +385,7 @@ void StreamGateway::Impl::pump(GatewayPeer& peer) {
     auto& c = order[(start + i) % order.size()];
     auto sent = send_pending(peer, *c);
     if (sent == Sent::failed) return drop_association(peer, peer.last_error);
-    release(peer, *c);
+    settle(*c);
     if (sent == Sent::blocked) {
       peer.next_turn = start + i;  // resumed when SACKs free the send buffer (an upcall)
       break;
@@ -436,40 +395,9 @@ void StreamGateway::Impl::pump(GatewayPeer& peer) {
 }
 
 StreamGateway::Impl::Sent StreamGateway::Impl::send_pending(GatewayPeer& peer, GatewayConnection& c) {
-  if (!c.stream || c.released) return Sent::all;
-  auto stream = *c.stream;
-  if (c.open_to_send) {
-    auto payload = mux::encode(mux::Open{c.connection_id, c.service});
-    if (auto s = send_message(peer, stream, mux::Kind::open, payload); s != Sent::all) return s;
-    c.open_to_send = false;
-  }
-  if (c.credit_to_send && !c.end_received()) {
-    auto payload = mux::encode(mux::Credit{c.connection_id, *c.credit_to_send});
-    if (auto s = send_message(peer, stream, mux::Kind::credit, payload); s != Sent::all) return s;
-  }
-  c.credit_to_send.reset();
-  if (c.reset_to_send) {
-    if (!c.reset_sent) {
-      auto payload = mux::encode(mux::Reset{c.connection_id, c.reset_reason});
-      if (auto s = send_message(peer, stream, mux::Kind::reset, payload); s != Sent::all) return s;
-      c.reset_sent = true;
-    }
-    c.reset_to_send = false;
-    c.chunk_length = 0;
-    return Sent::all;
-  }
-  if (c.chunk_length > 0 && !c.end_sent()) {
-    if (auto s = send_message(peer, stream, mux::Kind::data, wire::Bytes(c.chunk.data(), c.chunk_length));
-        s != Sent::all)
-      return s;
-    c.send_credit.on_sent(c.chunk_length);
-    c.bytes_out += c.chunk_length;
-    c.chunk_length = 0;
-  }
-  if (c.read_eof && c.chunk_length == 0 && !c.end_sent()) {
-    auto payload = mux::encode(mux::Fin{c.connection_id});
-    if (auto s = send_message(peer, stream, mux::Kind::fin, payload); s != Sent::all) return s;
-    c.fin_sent = true;
+  while (auto message = c.session.poll_message()) {
+    if (auto s = send_message(peer, *c.session.stream(), message->kind, message->payload); s != Sent::all) return s;
+    c.session.handle_sent(message->kind);
   }
   return Sent::all;
 }
@@ -490,17 +418,6 @@ StreamGateway::Impl::Sent StreamGateway::Impl::send_message(GatewayPeer& peer, s
   return Sent::failed;
 }
 
-void StreamGateway::Impl::release(GatewayPeer& peer, GatewayConnection& c) {
-  if (c.stream && !c.released && c.end_sent() && c.end_received()) {
-    peer.ids.release(*c.stream);
-    peer.partial.erase(*c.stream);
-    c.released = true;
-    auto keep = peer.streams[*c.stream];  // c lives on in connections_ until finished
-    peer.streams.erase(*c.stream);
-  }
-  finish_if_done(c);
-}
-
 void StreamGateway::Impl::pump_for(GatewayConnection& c) {
   if (!c.peer) return;
   if (auto* peer = find_peer(*c.peer)) pump(*peer);
@@ -511,50 +428,35 @@ void StreamGateway::Impl::pump_for(GatewayConnection& c) {
 void StreamGateway::Impl::attach(const ConnectionPtr& c) {
   auto t = now();
   auto& node = driver_.node();
-  std::optional<Nid> nid;
-  std::optional<Ilv> where;
-  std::visit(
-      [&](const auto& target) {
-        using T = std::decay_t<decltype(target)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          if (auto ilv = node.resolve(target, t)) nid = ilv->nid;
-        } else if constexpr (std::is_same_v<T, Nid>) {
-          nid = target;
-        } else {
-          nid = target.nid;
-          where = target;
-        }
-      },
-      c->remote->target);
-  if (!nid) {
-    if (c->resolve_deadline == Instant{}) {
-      c->resolve_deadline = t + kResolveTimeout;
-      c->waiting = true;
-      resolving_.push_back(c);
-      driver_.with_node([](Node& n, Instant now_) {
-        n.request_discovery(now_);
-        return 0;
-      });
-      arm_housekeeping();
-    } else if (t >= c->resolve_deadline) {
-      fail(*c, c->remote->to_string() + " is unknown: discovery has no answer after " +
-                   std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kResolveTimeout).count()) + " s");
-    } else {
-      resolving_.push_back(c);
+  auto target = stream::resolve(*c->remote, node, t);
+  if (!target) {
+    switch (c->session.handle_unresolved(t, kResolveTimeout)) {
+      case stream::Session::Unresolved::asking:
+        resolving_.push_back(c);
+        driver_.with_node([](Node& n, Instant now_) {
+          n.request_discovery(now_);
+          return 0;
+        });
+        arm_housekeeping();
+        break;
+      case stream::Session::Unresolved::still_asking:
+        resolving_.push_back(c);
+        break;
+      case stream::Session::Unresolved::expired:
+        fail(*c, c->remote->to_string() + " is unknown: discovery has no answer after " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kResolveTimeout).count()) + " s");
+        break;
     }
     return;
   }
-  if (*nid == node.config().nid) return fail(*c, c->remote->to_string() + " is this node");
-  auto* peer = peer_for(*nid);
+  if (target->nid == node.config().nid) return fail(*c, c->remote->to_string() + " is this node");
+  auto* peer = peer_for(target->nid);
   if (!peer) return fail(*c, "too many peers");
-  if (where && (!peer->last_source || t - peer->last_heard >= kLastSourceFresh)) {
-    peer->last_source = where;
-    peer->last_heard = t;
-  }
-  c->peer = *nid;
+  if (target->where) peer->state.handle_named(*target->where);
+  c->peer = target->nid;
   if (!ensure_association(*peer)) return fail(*c, "cannot start an SCTP association: " + peer->last_error);
-  if (!peer->up) {
-    c->waiting = true;
+  if (!peer->state.up()) {
+    c->session.handle_waiting();
     peer->waiting.push_back(c);
     return;
   }
@@ -562,7 +464,47 @@ void StreamGateway::Impl::attach(const ConnectionPtr& c) {
   pump(*peer);
 }
 
-// ---- housekeeping: moves, names, idle peers
+// ---- moves: the node's notices
+
+void StreamGateway::Impl::on_event(const Event& event) {
+  if (std::holds_alternative<Moved>(event)) {
+    // We moved: every peer should hear from our new locator at once.
+    for (auto& [nid, p] : peers_)
+      if (p->state.up()) p->state.handle_moved();
+  } else if (auto* relocated = std::get_if<PeerRelocated>(&event)) {
+    auto* peer = find_peer(relocated->nid);
+    if (!peer) return;
+    peer->state.handle_moved();  // it moved: confirm the path now (proto/usrsctp.md, "Moves")
+    log_.log(Layer::transport, Level::debug, [&] { return peer_name(relocated->nid) + " moved"; });
+  } else {
+    return;
+  }
+  // Not from inside the node's notice: heartbeats make usrsctp send.
+  boost::asio::post(io_, [this] { send_heartbeats(); });
+}
+
+void StreamGateway::Impl::send_heartbeats() {
+  auto t = now();
+  for (auto& [nid, p] : peers_) {
+    if (!p->state.poll_heartbeat(t)) continue;
+    p->association->demand_heartbeat();
+    log_.log(Layer::transport, Level::debug,
+             [&] { return "asked " + peer_name(nid) + " for a heartbeat after a move"; });
+  }
+  arm_heartbeats();
+}
+
+void StreamGateway::Impl::arm_heartbeats() {
+  auto next = kNever;
+  for (auto& [nid, p] : peers_) next = std::min(next, p->state.next_timeout());
+  if (next == kNever) return;
+  heartbeats_.expires_after(std::max(next - now(), Duration{0}));
+  heartbeats_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) send_heartbeats();
+  });
+}
+
+// ---- housekeeping: names, idle peers
 
 void StreamGateway::Impl::arm_housekeeping() {
   if (std::exchange(housekeeping_armed_, true)) return;
@@ -575,30 +517,17 @@ void StreamGateway::Impl::arm_housekeeping() {
 void StreamGateway::Impl::housekeeping() {
   housekeeping_armed_ = false;
   auto t = now();
-  if (const auto& locators = driver_.node().active_locators(); locators != own_locators_) {
-    own_locators_ = locators;  // we moved: every peer should hear from our new locator at once
-    for (auto& [nid, p] : peers_) p->heartbeat_due = p->up;
-  }
-  for (auto& [nid, p] : peers_) {
-    if (!p->heartbeat_due || t - p->last_heartbeat < kHeartbeatSpacing) continue;
-    p->heartbeat_due = false;
-    if (!p->association || !p->up) continue;
-    p->last_heartbeat = t;
-    p->association->demand_heartbeat();
-    log_.log(Layer::transport, Level::debug,
-             [&] { return "asked " + peer_name(nid) + " for a heartbeat after a move"; });
-  }
   // Sends wait for upcalls (SACKs freeing the send buffer); this is only a
   // safety net should one be missed.
   for (auto& [nid, p] : peers_) pump(*p);
   auto resolving = std::move(resolving_);
   resolving_.clear();
   for (auto& c : resolving)
-    if (!c->finished) attach(c);
+    if (c->session.phase() != stream::Phase::finished) attach(c);
   for (auto it = peers_.begin(); it != peers_.end();) {
     auto& p = *it->second;
-    if (!p.association && p.streams.empty() && p.waiting.empty() && t - p.last_heard > kIdlePeerKept) {
-      stack_->forget(p.nid.value);
+    if (!p.association && p.streams.empty() && p.waiting.empty() && p.state.idle(t)) {
+      stack_->forget(it->first.value);
       it = peers_.erase(it);
     } else {
       ++it;
@@ -619,7 +548,7 @@ std::string StreamGateway::Impl::describe(const GatewayConnection& c) const {
   } else {
     text += (c.peer ? peer_name(*c.peer) : std::string("?")) + " service " + c.service + " -> " + c.tcp_text;
   }
-  if (c.stream) text += ", SCTP stream " + std::to_string(*c.stream);
+  if (auto id = c.session.stream()) text += ", SCTP stream " + std::to_string(*id);
   return text + ")";
 }
 

@@ -1,6 +1,7 @@
 // Inside the stream gateway: peers (one SCTP association per NID), the
 // connections (one TCP socket + one SCTP stream each), listeners and services.
-// sctp_gateway.cpp runs the SCTP side, sctp_gateway_tcp.cpp the TCP side.
+// The protocol is core/stream's (Peer, Session, Services): sctp_gateway.cpp
+// glues it to usrsctp and the node, sctp_gateway_tcp.cpp to TCP sockets.
 #pragma once
 
 #include <deque>
@@ -14,18 +15,21 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "ilnp/core/rate_limited_log.hpp"
+#include "ilnp/core/stream/peer.hpp"
+#include "ilnp/core/stream/services.hpp"
+#include "ilnp/core/stream/session.hpp"
 #include "ilnp/io/sctp_gateway.hpp"
-#include "ilnp/io/sctp_mux.hpp"
 #include "ilnp/io/sctp_stack.hpp"
 
 namespace ilnp::io {
 
 using tcp = boost::asio::ip::tcp;
+namespace mux = stream::mux;
 
-// One TCP connection and its SCTP stream.
+// One TCP connection and its SCTP stream: the socket and the asynchronous
+// operations on it here, the protocol in the session.
 struct GatewayConnection {
-  explicit GatewayConnection(boost::asio::io_context& io, std::uint64_t window)
-      : socket(io), send_credit(window), receive_credit(window) {}
+  GatewayConnection(boost::asio::io_context& io, stream::Session s) : socket(io), session(std::move(s)) {}
 
   std::uint64_t id{0};
   bool outbound{false};
@@ -34,63 +38,25 @@ struct GatewayConnection {
   std::string service;
   std::string tcp_text;
   Instant opened{};
-  Instant resolve_deadline{};
-
   std::optional<Nid> peer;
-  std::optional<std::uint16_t> stream;
-  std::uint32_t connection_id{0};
-  bool waiting{false};  // for a name, or for the association to come up
 
   tcp::socket socket;
-  bool tcp_connected{false};
-  bool tcp_closed{false};
-  // TCP -> SCTP
-  bool reading{false};
-  bool read_eof{false};
-  wire::Buffer chunk;
-  std::size_t chunk_length{0};  // read from TCP, not yet taken by SCTP
-  mux::SendCredit send_credit;
-  // SCTP -> TCP
-  std::deque<wire::Buffer> writes;
+  bool reading{false};  // an asynchronous read or write is under way
   bool writing{false};
-  bool write_shut{false};
-  mux::ReceiveCredit receive_credit;
-  std::optional<std::uint64_t> credit_to_send;
-  // The stream's ends.
-  bool open_to_send{false};
-  bool fin_sent{false};
-  bool reset_to_send{false};
-  bool reset_sent{false};
-  std::string reset_reason;
-  bool fin_received{false};
-  bool reset_received{false};
-  bool released{false};  // its stream id is free again
-  bool finished{false};
-  bool refused{false};  // an OPEN this node turned down: refuse() logged it, record_closed() stays quiet
-
-  std::uint64_t bytes_out{0};
-  std::uint64_t bytes_in{0};
-  std::string error;
-
-  [[nodiscard]] bool end_sent() const { return fin_sent || reset_sent; }
-  [[nodiscard]] bool end_received() const { return fin_received || reset_received; }
+  stream::Session session;
 };
 using ConnectionPtr = std::shared_ptr<GatewayConnection>;
 
 struct GatewayPeer {
-  Nid nid;
+  GatewayPeer(Nid self, Nid nid) : state(self, nid) {}
+
+  stream::Peer state;
   std::unique_ptr<SctpAssociation> association;
-  bool up{false};
-  mux::StreamIds ids;
   std::map<std::uint16_t, ConnectionPtr> streams;  // ids in use
   std::vector<ConnectionPtr> waiting;              // for the association to come up
-  std::map<std::uint16_t, wire::Buffer> partial;   // control messages arriving in pieces
   std::size_t next_turn{0};                        // round robin among streams when sending
-  std::optional<Ilv> last_source;
-  Instant last_heard{};
+  std::optional<Ilv> last_source;                  // for `stream list`
   Port remote_port{0};
-  bool heartbeat_due{false};
-  Instant last_heartbeat{};
   std::uint64_t packets_out{0};
   std::uint64_t packets_in{0};
   std::uint64_t unsent{0};
@@ -107,24 +73,11 @@ struct GatewayListener {
   std::string last_error;
 };
 
-struct GatewayService {
-  std::string name;
-  std::string host;
-  Port port{0};
-  proxy::PeerAllowList allowed;
-  std::uint64_t accepted{0};
-  std::uint64_t failed{0};
-  std::uint64_t refused{0};
-  std::string last_error;
-};
-
 class StreamGateway::Impl {
  public:
   static constexpr std::size_t kMaxPeers = 256;
   static constexpr std::size_t kMaxConnections = 1024;
   static constexpr std::size_t kMaxListeners = 64;
-  static constexpr std::size_t kMaxServices = 64;
-  static constexpr std::size_t kReadChunk = 32 * 1024;
   static constexpr std::size_t kClosedKept = 16;
   static constexpr std::uint16_t kStreams = 1024;
 
@@ -136,6 +89,7 @@ class StreamGateway::Impl {
   std::optional<std::string> serve(std::string service, std::string host, Port port, proxy::PeerAllowList allowed);
   std::optional<std::string> unserve(const std::string& service);
   StreamGatewaySnapshot snapshot();
+  void on_event(const Event& event);
 
  private:
   // SCTP side (sctp_gateway.cpp)
@@ -145,11 +99,12 @@ class StreamGateway::Impl {
   GatewayPeer* find_peer(Nid nid);
   GatewayPeer* peer_for(Nid nid);
   bool ensure_association(GatewayPeer& peer);
-  void on_event(GatewayPeer& peer, const SctpEvent& event);
+  void on_sctp_event(GatewayPeer& peer, const SctpEvent& event);
   void on_piece(GatewayPeer& peer, const SctpMessage& piece);
   void on_control(GatewayPeer& peer, std::uint16_t stream, const mux::Control& message);
   void on_open(GatewayPeer& peer, std::uint16_t stream, const mux::Open& open);
   void refuse(GatewayConnection& c, const std::string& why);
+  void lose_streams(GatewayPeer& peer, const std::string& why);
   void drop_association(GatewayPeer& peer, const std::string& reason);
   void protocol_error(GatewayPeer& peer, const std::string& what);
   void start_stream(GatewayPeer& peer, const ConnectionPtr& c);
@@ -157,24 +112,25 @@ class StreamGateway::Impl {
   enum class Sent { all, blocked, failed };
   Sent send_pending(GatewayPeer& peer, GatewayConnection& c);
   Sent send_message(GatewayPeer& peer, std::uint16_t stream, mux::Kind kind, wire::Bytes payload);
-  void release(GatewayPeer& peer, GatewayConnection& c);
   void pump_for(GatewayConnection& c);
   void attach(const ConnectionPtr& c);
   void housekeeping();
   void arm_housekeeping();
+  void send_heartbeats();
+  void arm_heartbeats();
   [[nodiscard]] std::string peer_name(Nid nid) const;
   [[nodiscard]] std::string describe(const GatewayConnection& c) const;
 
   // TCP side (sctp_gateway_tcp.cpp)
   void accept(const std::shared_ptr<GatewayListener>& listener, tcp::acceptor& acceptor);
-  void connect_service(const ConnectionPtr& c, const GatewayService& service);
+  void connect_service(const ConnectionPtr& c, const stream::Service& service);
   void read_more(const ConnectionPtr& c);
   void write_more(const ConnectionPtr& c);
   void fail(GatewayConnection& c, const std::string& error);
-  void abort_connection(GatewayConnection& c, const std::string& error);
-  void abort_tcp(GatewayConnection& c);
-  void close_tcp_if_done(GatewayConnection& c);
-  void finish_if_done(GatewayConnection& c);
+  // Performs what the session asks of the socket, frees its stream id once
+  // both ends are said, and forgets the connection once finished.
+  void settle(GatewayConnection& c);
+  void apply_tcp_actions(GatewayConnection& c);
   void record_closed(const GatewayConnection& c);
 
   boost::asio::io_context& io_;
@@ -187,13 +143,13 @@ class StreamGateway::Impl {
   std::map<std::uint64_t, ConnectionPtr> connections_;
   std::vector<ConnectionPtr> resolving_;  // outbound, waiting for discovery to name the remote
   std::map<Port, std::shared_ptr<GatewayListener>> listeners_;
-  std::map<std::string, GatewayService> services_;
+  stream::Services services_;
   std::deque<StreamInfo> closed_;
   std::uint64_t next_id_{1};
   std::uint32_t next_connection_id_{1};
-  std::vector<Locator> own_locators_;
   boost::asio::steady_timer housekeeping_;
   bool housekeeping_armed_{false};
+  boost::asio::steady_timer heartbeats_;
   StreamGatewayCounters counters_;
   bool too_large_reported_{false};
   RateLimitedLog refusals_log_;  // peers choose how many OPENs are refused

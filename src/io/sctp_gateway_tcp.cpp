@@ -1,7 +1,8 @@
 // The TCP side of the stream gateway: listeners on loopback, connections to
-// services, and each connection's reads and writes. Reads wait for SCTP to
-// take the previous chunk and for the peer's credit; credit is granted only
-// for bytes written to TCP: both directions are paced by the slower end.
+// services, and each connection's reads and writes, as its Session asks
+// (core/stream): reads wait for SCTP to take the previous chunk and for the
+// peer's credit; credit is granted only for bytes written to TCP, so both
+// directions are paced by the slower end.
 #include <cstdio>
 
 #include <boost/asio/connect.hpp>
@@ -24,17 +25,6 @@ std::string endpoint_text(const tcp::endpoint& e) {
   return address + ":" + std::to_string(e.port());
 }
 
-std::string state_of(const GatewayConnection& c) {
-  if (c.finished) return "closed";
-  if (c.waiting) return c.peer ? "waiting for the association" : "resolving the remote";
-  if (!c.outbound && !c.tcp_connected && !c.tcp_closed) return "connecting";
-  if (c.reset_sent || c.reset_received || c.reset_to_send) return "resetting";
-  if (c.fin_sent && c.fin_received) return "closing";
-  if (c.fin_sent) return "fin sent";
-  if (c.fin_received) return "fin received";
-  return "open";
-}
-
 }  // namespace
 
 StreamInfo info_of(const StreamGateway::Impl& gateway, const GatewayConnection& c, Instant t) {
@@ -44,12 +34,12 @@ StreamInfo info_of(const StreamGateway::Impl& gateway, const GatewayConnection& 
       .peer = c.peer ? gateway.peer_name(*c.peer) : (c.remote ? c.remote->to_string() : ""),
       .service = c.service,
       .tcp = c.tcp_text,
-      .stream_id = c.stream ? static_cast<int>(*c.stream) : -1,
-      .state = state_of(c),
-      .bytes_out = c.bytes_out,
-      .bytes_in = c.bytes_in,
+      .stream_id = c.session.stream() ? static_cast<int>(*c.session.stream()) : -1,
+      .state = std::string(c.session.state()),
+      .bytes_out = c.session.bytes_out(),
+      .bytes_in = c.session.bytes_in(),
       .age_s = to_seconds(t - c.opened),
-      .error = c.error,
+      .error = c.session.error(),
   };
 }
 
@@ -105,27 +95,15 @@ std::optional<std::string> StreamGateway::Impl::unlisten(Port tcp_port) {
 
 std::optional<std::string> StreamGateway::Impl::serve(std::string service, std::string host, Port port,
                                                       proxy::PeerAllowList allowed) {
-  if (!mux::valid_service_name(service))
-    return "'" + service + "' is not a service name (1-64 characters of A-Z a-z 0-9 . _ -)";
-  if (auto it = services_.find(service); it != services_.end())
-    return "service " + service + " is already served by " + it->second.host + ":" + std::to_string(it->second.port) +
-           " (unserve it first)";
-  if (services_.size() >= kMaxServices) return "too many services (" + std::to_string(kMaxServices) + ")";
-  log_.log(Layer::transport, Level::info, [&] {
-    return "serving stream service " + service + " with " + host + ":" + std::to_string(port) + " to " +
-           (allowed.any_peer() ? std::string("any peer") : allowed.to_string());
-  });
-  GatewayService entry;
-  entry.name = service;
-  entry.host = std::move(host);
-  entry.port = port;
-  entry.allowed = std::move(allowed);
-  services_.emplace(service, std::move(entry));
+  auto text = "serving stream service " + service + " with " + host + ":" + std::to_string(port) + " to " +
+              (allowed.any_peer() ? std::string("any peer") : allowed.to_string());
+  if (auto error = services_.add(service, std::move(host), port, std::move(allowed))) return error;
+  log_.log(Layer::transport, Level::info, [&] { return text; });
   return std::nullopt;
 }
 
 std::optional<std::string> StreamGateway::Impl::unserve(const std::string& service) {
-  if (!services_.erase(service)) return "no stream service " + service;
+  if (!services_.remove(service)) return "no stream service " + service;
   log_.log(Layer::transport, Level::info, [&] { return "no longer serving stream service " + service; });
   return std::nullopt;
 }
@@ -145,7 +123,7 @@ void StreamGateway::Impl::accept(const std::shared_ptr<GatewayListener>& listene
       return;
     } else {
       ++listener->accepted;
-      auto c = std::make_shared<GatewayConnection>(io_, options_.window);
+      auto c = std::make_shared<GatewayConnection>(io_, stream::Session::outbound(options_.window));
       c->id = next_id_++;
       c->outbound = true;
       c->listener_port = listener->port;
@@ -156,7 +134,6 @@ void StreamGateway::Impl::accept(const std::shared_ptr<GatewayListener>& listene
       c->tcp_text = endpoint_text(socket.remote_endpoint(ignored));
       socket.set_option(tcp::no_delay(true), ignored);  // interactive programs (ssh) through the gateway
       c->socket = std::move(socket);
-      c->tcp_connected = true;
       connections_[c->id] = c;
       if (connections_.size() > kMaxConnections)
         fail(*c, "too many connections");
@@ -167,25 +144,25 @@ void StreamGateway::Impl::accept(const std::shared_ptr<GatewayListener>& listene
   });
 }
 
-void StreamGateway::Impl::connect_service(const ConnectionPtr& c, const GatewayService& service) {
+void StreamGateway::Impl::connect_service(const ConnectionPtr& c, const stream::Service& service) {
   auto resolver = std::make_shared<tcp::resolver>(io_);
   resolver->async_resolve(
       service.host, std::to_string(service.port),
       [this, c, resolver](boost::system::error_code ec, const tcp::resolver::results_type& results) {
-        if (c->finished || c->tcp_closed) return;
+        if (c->session.tcp() == stream::Tcp::closed) return;
         if (ec) {
           fail(*c, "cannot resolve " + c->tcp_text + ": " + ec.message());
           return pump_for(*c);
         }
         asio::async_connect(c->socket, results, [this, c](boost::system::error_code ec2, const tcp::endpoint&) {
-          if (c->finished || c->tcp_closed) return;
+          if (c->session.tcp() == stream::Tcp::closed) return;
           if (ec2) {
             fail(*c, "cannot connect to " + c->tcp_text + ": " + ec2.message());
             return pump_for(*c);
           }
           boost::system::error_code ignored;
           c->socket.set_option(tcp::no_delay(true), ignored);
-          c->tcp_connected = true;
+          c->session.handle_tcp_connected();
           write_more(c);  // what the peer sent meanwhile
           read_more(c);
         });
@@ -196,25 +173,23 @@ void StreamGateway::Impl::connect_service(const ConnectionPtr& c, const GatewayS
 
 void StreamGateway::Impl::read_more(const ConnectionPtr& cp) {
   auto& c = *cp;
-  if (c.reading || c.read_eof || c.tcp_closed || !c.tcp_connected || !c.stream || c.released || c.chunk_length > 0 ||
-      c.end_sent() || c.reset_to_send)
-    return;
-  // At most kReadChunk, so it fits a size_t on 32-bit targets.
-  auto room = static_cast<std::size_t>(std::min<std::uint64_t>(c.send_credit.available(), kReadChunk));
-  if (room == 0) return;  // a CREDIT from the peer resumes reading
-  c.chunk.resize(kReadChunk);
+  if (c.reading) return;
+  auto room = c.session.read_room();
+  if (room == 0) return;  // SCTP has not taken the last chunk, or a CREDIT is awaited
+  auto into = c.session.read_buffer(room);
   c.reading = true;
-  c.socket.async_read_some(asio::buffer(c.chunk.data(), room), [this, cp](boost::system::error_code ec, std::size_t n) {
+  c.socket.async_read_some(asio::buffer(into.data(), into.size()), [this, cp](boost::system::error_code ec,
+                                                                                std::size_t n) {
     auto& conn = *cp;
     conn.reading = false;
-    if (conn.finished || conn.tcp_closed) return;
+    if (conn.session.tcp() == stream::Tcp::closed) return;
     if (ec == asio::error::eof) {
-      conn.read_eof = true;  // a FIN follows the data already read
-      close_tcp_if_done(conn);
+      conn.session.handle_tcp_eof();  // a FIN follows the data already read
+      settle(conn);
     } else if (ec) {
       fail(conn, "TCP read: " + ec.message());
     } else {
-      conn.chunk_length = n;
+      conn.session.handle_tcp_read(n);
     }
     pump_for(conn);
   });
@@ -222,78 +197,57 @@ void StreamGateway::Impl::read_more(const ConnectionPtr& cp) {
 
 void StreamGateway::Impl::write_more(const ConnectionPtr& cp) {
   auto& c = *cp;
-  if (c.writing || c.tcp_closed || !c.tcp_connected) return;
-  if (c.writes.empty()) {
-    if (c.fin_received && !c.write_shut) {
-      boost::system::error_code ec;
-      c.socket.shutdown(tcp::socket::shutdown_send, ec);
-      c.write_shut = true;
-      close_tcp_if_done(c);
-    }
-    return;
-  }
+  if (c.writing) return;
+  const auto* next = c.session.pending_write();
+  if (!next) return settle(c);  // perhaps the shutdown after a FIN
   c.writing = true;
-  asio::async_write(c.socket, asio::buffer(c.writes.front()), [this, cp](boost::system::error_code ec, std::size_t n) {
+  asio::async_write(c.socket, asio::buffer(*next), [this, cp](boost::system::error_code ec, std::size_t n) {
     auto& conn = *cp;
     conn.writing = false;
-    if (conn.finished || conn.tcp_closed) return;
+    if (conn.session.tcp() == stream::Tcp::closed) return;
     if (ec) {
       fail(conn, "TCP write: " + ec.message());
       return pump_for(conn);
     }
-    conn.writes.pop_front();
-    conn.bytes_in += n;
-    conn.receive_credit.on_consumed(n);
-    if (!conn.end_received()) {
-      if (auto due = conn.receive_credit.credit_due()) {
-        conn.credit_to_send = due;
-        pump_for(conn);
-      }
-    }
+    if (conn.session.handle_tcp_written(n)) pump_for(conn);  // a CREDIT to send
     write_more(cp);
   });
 }
 
 void StreamGateway::Impl::fail(GatewayConnection& c, const std::string& error) {
   log_.log(Layer::transport, Level::warn, [&] { return describe(c) + ": " + error; });
-  abort_connection(c, error);
+  c.session.abort(error);
+  settle(c);
 }
 
-void StreamGateway::Impl::abort_connection(GatewayConnection& c, const std::string& error) {
-  if (c.error.empty()) c.error = error;
-  abort_tcp(c);
-  c.writes.clear();
-  c.chunk_length = 0;
-  // Tell the peer, unless its end and ours have both been said already.
-  if (c.stream && !c.released && !c.reset_sent && !(c.fin_sent && c.end_received())) {
-    c.reset_to_send = true;
-    c.reset_reason = error;
+void StreamGateway::Impl::apply_tcp_actions(GatewayConnection& c) {
+  while (auto action = c.session.poll_tcp()) {
+    boost::system::error_code ec;
+    switch (*action) {
+      case stream::TcpAction::shutdown_send:
+        c.socket.shutdown(tcp::socket::shutdown_send, ec);
+        break;
+      case stream::TcpAction::close:
+        c.socket.close(ec);
+        break;
+      case stream::TcpAction::abort:
+        if (!c.socket.is_open()) break;
+        c.socket.set_option(asio::socket_base::linger(true, 0), ec);  // RST: the program sees the failure
+        c.socket.close(ec);
+        break;
+    }
   }
-  finish_if_done(c);
 }
 
-void StreamGateway::Impl::abort_tcp(GatewayConnection& c) {
-  if (c.tcp_closed) return;
-  c.tcp_closed = true;
-  boost::system::error_code ec;
-  if (!c.socket.is_open()) return;
-  c.socket.set_option(asio::socket_base::linger(true, 0), ec);  // RST: the program sees the failure
-  c.socket.close(ec);
-}
-
-void StreamGateway::Impl::close_tcp_if_done(GatewayConnection& c) {
-  if (c.tcp_closed || !c.read_eof || !c.write_shut) return;
-  c.tcp_closed = true;
-  boost::system::error_code ec;
-  c.socket.close(ec);
-  finish_if_done(c);
-}
-
-void StreamGateway::Impl::finish_if_done(GatewayConnection& c) {
-  if (c.finished || !c.tcp_closed) return;
-  if (c.stream && !c.released) return;  // the stream's ends are still on their way
-  c.finished = true;
-  c.waiting = false;
+void StreamGateway::Impl::settle(GatewayConnection& c) {
+  apply_tcp_actions(c);
+  if (auto id = c.session.poll_release(); id && c.peer) {
+    if (auto* peer = find_peer(*c.peer)) {
+      peer->state.release(*id);
+      peer->streams.erase(*id);  // c lives on in connections_ until finished
+    }
+  }
+  if (!c.session.poll_finished()) return;
   record_closed(c);
   // Handlers further up the stack may still hold a reference: erase later.
   asio::post(io_, [this, id = c.id] { connections_.erase(id); });
@@ -303,23 +257,24 @@ void StreamGateway::Impl::record_closed(const GatewayConnection& c) {
   auto info = info_of(*this, c, now());
   closed_.push_back(info);
   if (closed_.size() > kClosedKept) closed_.pop_front();
-  if (!c.error.empty()) {
+  const auto& error = c.session.error();
+  if (!error.empty()) {
     if (c.outbound) {
       if (auto it = listeners_.find(c.listener_port); it != listeners_.end()) {
         ++it->second->failed;
-        it->second->last_error = c.error;
+        it->second->last_error = error;
       }
-    } else if (auto it = services_.find(c.service); it != services_.end()) {
-      ++it->second.failed;
-      it->second.last_error = c.error;
+    } else {
+      services_.record_failure(c.service, error);
     }
   }
-  if (c.refused) return;  // refuse() logged it
-  log_.log(Layer::transport, c.error.empty() ? Level::info : Level::warn, [&] {
+  if (c.session.refused()) return;  // refuse() logged it
+  log_.log(Layer::transport, error.empty() ? Level::info : Level::warn, [&] {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.3f", info.age_s);
-    return describe(c) + ": closed after " + seconds + " s, " + std::to_string(c.bytes_out) + " bytes out, " +
-           std::to_string(c.bytes_in) + " bytes in" + (c.error.empty() ? "" : ", error: " + c.error);
+    return describe(c) + ": closed after " + seconds + " s, " + std::to_string(c.session.bytes_out()) +
+           " bytes out, " + std::to_string(c.session.bytes_in()) + " bytes in" +
+           (error.empty() ? "" : ", error: " + error);
   });
 }
 
@@ -331,7 +286,7 @@ StreamGatewaySnapshot StreamGateway::Impl::snapshot() {
   for (const auto& [port, l] : listeners_)
     s.listeners.push_back(
         StreamListenerInfo{port, l->remote.to_string(), l->service, l->accepted, l->failed, l->last_error});
-  for (const auto& [name, svc] : services_)
+  for (const auto& [name, svc] : services_.all())
     s.services.push_back(StreamServiceInfo{name, svc.host + ":" + std::to_string(svc.port), svc.allowed.words(),
                                            svc.accepted, svc.failed, svc.refused, svc.last_error});
   for (const auto& [nid, p] : peers_) {
@@ -340,7 +295,7 @@ StreamGatewaySnapshot StreamGateway::Impl::snapshot() {
         .nid = nid.to_string(),
         .hostname = name.value_or(""),
         .last_seen = p->last_source ? p->last_source->to_string() : "",
-        .up = p->up,
+        .up = p->state.up(),
         .streams = p->streams.size(),
         .sctp = p->association ? std::optional<SctpStatus>(p->association->status()) : std::nullopt,
         .packets_out = p->packets_out,
@@ -350,7 +305,7 @@ StreamGatewaySnapshot StreamGateway::Impl::snapshot() {
     });
   }
   for (const auto& [id, c] : connections_)
-    if (!c->finished) s.streams.push_back(info_of(*this, *c, t));
+    if (c->session.phase() != stream::Phase::finished) s.streams.push_back(info_of(*this, *c, t));
   s.closed.assign(closed_.begin(), closed_.end());
   s.counters = counters_;
   s.counters.sctp = SctpStack::counters();

@@ -1,10 +1,10 @@
 // The stream gateway's in-stream protocol: message codecs, credit windows and
-// stream id allocation (sctp_mux), without usrsctp or sockets.
+// stream id allocation (core/stream/mux), without usrsctp or sockets.
 #include <gtest/gtest.h>
 
-#include "ilnp/io/sctp_mux.hpp"
+#include "ilnp/core/stream/mux.hpp"
 
-namespace ilnp::io::mux {
+namespace ilnp::stream::mux {
 namespace {
 
 wire::Buffer bytes(std::initializer_list<int> values) {
@@ -142,4 +142,4 @@ TEST(StreamMux, FreedIdsAreReusedLast) {
 }
 
 }  // namespace
-}  // namespace ilnp::io::mux
+}  // namespace ilnp::stream::mux

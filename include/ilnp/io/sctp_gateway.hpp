@@ -1,7 +1,7 @@
 // The built-in stream gateway: a TCP connection accepted on a loopback port
-// becomes one SCTP stream (sctp_mux messages) of the single association this
-// node keeps with the peer's NID, and the peer connects it to a named TCP
-// service. The SCTP packets are RFC 6951 UDP payloads carried as transport
+// becomes one SCTP stream (core/stream/mux messages) of the single
+// association this node keeps with the peer's NID, and the peer connects it
+// to a named TCP service. The SCTP packets are RFC 6951 UDP payloads carried as transport
 // datagrams between the nodes' stream ports. Owns listeners, services, peers
 // and connections; knows nothing of the control socket or the configuration.
 #pragma once
@@ -116,6 +116,9 @@ class StreamGateway {
                                                  proxy::PeerAllowList allowed);
   [[nodiscard]] std::optional<std::string> unserve(const std::string& service);
   [[nodiscard]] StreamGatewaySnapshot snapshot();
+  // The node's notices: its moves and its peers' relocations confirm the
+  // paths of the associations at once.
+  void on_event(const Event& event);
 
   class Impl;
 

@@ -95,6 +95,10 @@ class Node {
   }
   [[nodiscard]] std::optional<Ilv> resolve(Nid nid, Instant now) const { return names_.resolve(nid, now); }
   [[nodiscard]] std::optional<std::string> name_of(Ilv ilv, Instant now) const { return names_.name_of(ilv, now); }
+  // Where a datagram for `nid` goes now (the TUN's and the stream gateway's
+  // one policy): a locator update outranks the name cache, and a
+  // correspondent heard from lately is where it sent from.
+  [[nodiscard]] std::optional<Locator> locator_of(Nid nid, Instant now) const;
 
  private:
   [[nodiscard]] bool is_active(Locator l) const;
@@ -120,7 +124,6 @@ class Node {
   void receive_ip(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_sealed_ip(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void deliver_ip(const wire::Header& header, wire::Buffer packet, Instant now);
-  [[nodiscard]] std::optional<Locator> locator_of(Nid nid, Instant now) const;
   // The link a datagram to `destination` leaves on: the locator's own, or its route.
   [[nodiscard]] std::optional<Locator> way_to(Locator destination, Instant now);
   void send_secure_update(Locator via, Ilv peer);

@@ -30,7 +30,7 @@
 
 #include "ilnp/core/wire/bytes.hpp"
 
-namespace ilnp::io::mux {
+namespace ilnp::stream::mux {
 
 enum class Kind : std::uint32_t {
   open = 0x494c5301,
@@ -133,4 +133,4 @@ class StreamIds {
   std::set<std::uint16_t> used_;
 };
 
-}  // namespace ilnp::io::mux
+}  // namespace ilnp::stream::mux

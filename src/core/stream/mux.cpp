@@ -1,10 +1,11 @@
+// The stream mux's codecs, credit windows and stream id allocation (mux.hpp).
 // Decoders check every length before reading and return a reason, never throw:
 // these bytes come from the network.
-#include "ilnp/io/sctp_mux.hpp"
+#include "ilnp/core/stream/mux.hpp"
 
 #include <algorithm>
 
-namespace ilnp::io::mux {
+namespace ilnp::stream::mux {
 
 std::optional<Kind> kind_of(std::uint32_t ppid) {
   switch (static_cast<Kind>(ppid)) {
@@ -132,4 +133,4 @@ bool StreamIds::accept_peer(std::uint16_t id) {
   return used_.insert(id).second;
 }
 
-}  // namespace ilnp::io::mux
+}  // namespace ilnp::stream::mux
