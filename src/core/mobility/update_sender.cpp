@@ -41,6 +41,16 @@ void UpdateSender::postpone(Nid nid, Instant retry_at) {
   it->second.next_send = retry_at;
 }
 
+bool UpdateSender::path_found(Instant now) {
+  bool any = false;
+  for (auto& [nid, p] : pending_)
+    if (p.sends == 0 && p.next_send > now) {
+      p.next_send = now;
+      any = true;
+    }
+  return any;
+}
+
 std::optional<Duration> UpdateSender::acknowledged(Nid nid, Instant now) {
   auto it = pending_.find(nid);
   if (it == pending_.end()) return std::nullopt;

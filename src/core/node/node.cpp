@@ -201,9 +201,12 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
 }
 
 void Node::learn_route(Locator destination, Locator arrival, Instant now, std::uint8_t hop_limit) {
-  if (routes_.learn(destination, arrival, now, hop_limit))
-    log_.log(Layer::network, Level::info,
-             [&] { return "learned route to " + destination.to_string() + " via " + arrival.to_string(); });
+  if (!routes_.learn(destination, arrival, now, hop_limit)) return;
+  log_.log(Layer::network, Level::info,
+           [&] { return "learned route to " + destination.to_string() + " via " + arrival.to_string(); });
+  // A move that left the only path to a correspondent (its link went down)
+  // waits for this: send its update now, not at the next retry.
+  if (updates_.path_found(now)) send_due_updates(now);
 }
 
 void Node::answer_solicitation(Locator arrival, Instant now) {
