@@ -237,6 +237,10 @@ void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Ins
   if (names_.learn(hostname, ilv, now))
     log_.log(Layer::discovery, Level::info,
              [&] { return "learned name " + hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
+  // A correspondent that moved while our update to it was pending advertises
+  // where it is now: its update may never come (it cannot reach our old
+  // locator) and ours went to where it was.
+  if (updates_.relocate(ilv.nid, ilv.locator, now)) send_due_updates(now);
 }
 
 void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now, FloodKind kind) {
@@ -295,6 +299,8 @@ void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::
   // Acknowledge to the first new locator, through the link it came on.
   auto ack = wire::encode_locator_update(wire::LocatorUpdate{true, {}});
   transmit(arrival, Ilv{message->locators.front(), h.source.nid}, wire::NextHeader::locator_update, ack);
+  // Both ends moved at once: ours to it went to where it was.
+  if (updates_.relocate(h.source.nid, message->locators.front(), now)) send_due_updates(now);
 }
 
 void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {
