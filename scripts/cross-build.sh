@@ -16,7 +16,7 @@ run_tests=${CROSS_RUN_TESTS:-1}
 
 sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-libs=(libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev libusrsctp-dev libsystemd-dev libgtest-dev libgmock-dev)
+libs=(libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev libusrsctp-dev libsystemd-dev libmnl-dev libgtest-dev libgmock-dev)
 packages=("g++-$triple" qemu-user-static "${libs[@]/%/:$arch}")
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Building and running a node.
 node_packages=(
   build-essential cmake pkg-config
-  libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev libusrsctp-dev libsystemd-dev
+  libboost-dev libboost-program-options-dev libsodium-dev libsqlite3-dev libusrsctp-dev libsystemd-dev libmnl-dev
 )
 # The test tiers: unit (gtest), fuzz (clang), netns and testbed (iproute2,
 # nftables, ncat, ssh), Wireshark dissector (tshark), plots (matplotlib),

@@ -34,7 +34,8 @@ struct KeySpec {
 constexpr KeySpec kKeys[] = {
     {"link.mcast_port", "10000", "UDP port that every node binds (1-65535)"},
     {"link.mcast_interface", nullptr,
-     "network interface to join locator groups on, e.g. eth0 (required unless every locator is hub-backed)"},
+     "network interface to join locator groups on, e.g. eth0 (required unless every locator is hub-backed or "
+     "names its interface)"},
     {"link.hubs", nullptr,
      "locators backed by a relay hub (`ilnp hub`) instead of a multicast group: 'LOCATOR@HOST:PORT', several "
      "separated by commas (also written in network.locators, e.g. 0:0:0:e@hub.example.org:10010)"},
@@ -46,11 +47,15 @@ constexpr KeySpec kKeys[] = {
     {"link.emulate_delay", "0", "emulated delay added on send, in seconds (for experiments without tc netem)"},
     {"link.log", "false", "link log: true (=info), false (=warn) or error|warn|info|debug"},
     {"network.locators", nullptr,
-     "locators (required): 'a, b' joins both; 'a-b-c' moves through a, b, c (e.g. 0:0:0:a-0:0:0:b)"},
+     "locators (required): 'a, b' joins both; 'a-b-c' moves through a, b, c (e.g. 0:0:0:a-0:0:0:b); "
+     "'0:0:0:a%eth0, 0:0:0:b%wlan0' joins each on its own interface (default: link.mcast_interface)"},
     {"network.nid", nullptr, "64-bit node identifier as four hex groups, e.g. ffff:0:0:a (default: random)"},
     {"network.default_hop_limit", "3", "hop limit of datagrams this node sends (1-255)"},
     {"network.backwards_learning_ttl", "30", "seconds a learned route lives without confirmation"},
     {"network.active_unicast_session_ttl", "30", "seconds a correspondent counts as active (for locator updates)"},
+    {"network.moves", "cycle",
+     "what moves the node: cycle (every move_time through the sets of network.locators) or links (when the "
+     "interfaces of its locators go down and up; one set, most preferred locator first)"},
     {"network.move_time", "20", "seconds between moves of a mobile node"},
     {"network.handoff_time", "10", "seconds old and new locators overlap in a move (0: hard handoff)"},
     {"network.loc_update_retries", "3", "locator update retransmissions before giving up"},
@@ -128,11 +133,16 @@ std::string trim(std::string s) {
 std::string take_hub_bindings(const ConfigValues& values, const std::string& key, const std::string& text,
                               std::map<Locator, std::string>& hubs);
 
-std::vector<std::vector<Locator>> parse_locator_cycle(const ConfigValues& values, std::map<Locator, std::string>& hubs) {
+std::string take_interface_bindings(const ConfigValues& values, const std::string& key, const std::string& text,
+                                    std::map<Locator, std::string>& interfaces);
+
+std::vector<std::vector<Locator>> parse_locator_cycle(const ConfigValues& values, std::map<Locator, std::string>& hubs,
+                                                      std::map<Locator, std::string>& interfaces) {
   const std::string key = "network.locators";
   auto text = values.get(key);
   if (!text || trim(*text).empty()) values.fail(key, "no locators given (e.g. locators = 0:0:0:a)");
   text = take_hub_bindings(values, key, *text, hubs);
+  text = take_interface_bindings(values, key, *text, interfaces);
   std::vector<std::vector<Locator>> cycle;
   std::size_t start = 0;
   for (;;) {
@@ -171,6 +181,32 @@ std::string take_hub_bindings(const ConfigValues& values, const std::string& key
   rest.append(from, text.cend());
   if (rest.find('@') != std::string::npos)
     values.fail(key, "'" + text + "': a hub binding is LOCATOR@HOST:PORT, e.g. 0:0:0:e@hub.example.org:10010");
+  return rest;
+}
+
+// "0:0:0:b%wlan0" in network.locators: the locator's group is joined on
+// wlan0 instead of link.mcast_interface. Returns the text without the
+// "%IFNAME" parts. Interface names may hold '-' (the separator of the move
+// cycle): a name ends at a separator, or at a '-' that starts a locator.
+std::string take_interface_bindings(const ConfigValues& values, const std::string& key, const std::string& text,
+                                    std::map<Locator, std::string>& interfaces) {
+  static const std::regex kBinding(
+      R"(([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){3})\s*%\s*([^\s,/:%@]+?)(?=$|[\s,]|-[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){3}))");
+  std::string rest;
+  auto from = text.cbegin();
+  for (std::sregex_iterator it(text.begin(), text.end(), kBinding), end; it != end; ++it) {
+    const auto& m = *it;
+    auto locator = *Locator::parse(m[1].str());
+    auto name = m[2].str();
+    if (name.size() >= IF_NAMESIZE) values.fail(key, "'" + m.str() + "': an interface name has at most 15 characters");
+    if (auto [at, added] = interfaces.emplace(locator, name); !added && at->second != name)
+      values.fail(key, "locator " + locator.to_string() + " is bound to two interfaces (" + at->second + ", " + name + ")");
+    rest.append(from, m[0].first).append(m[1].str());
+    from = m[0].second;
+  }
+  rest.append(from, text.cend());
+  if (rest.find('%') != std::string::npos)
+    values.fail(key, "'" + text + "': an interface binding is LOCATOR%INTERFACE, e.g. 0:0:0:b%wlan0");
   return rest;
 }
 
@@ -235,13 +271,22 @@ Config load_config(const std::optional<std::string>& file,
       if (auto l = Locator::parse(trim(item)); !trim(item).empty() && (!l || !hubs.contains(*l)))
         values.fail("link.hubs", "'" + trim(item) + "' is not LOCATOR@HOST:PORT (e.g. 0:0:0:e@127.0.0.1:10010)");
   }
-  node.locator_cycle = parse_locator_cycle(values, hubs);
-  bool all_hub_backed = true;
+  node.locator_cycle = parse_locator_cycle(values, hubs, link.bound);
+  for (const auto& [locator, name] : link.bound) {
+    if (hubs.contains(locator))
+      values.fail("network.locators", "locator " + locator.to_string() + " is hub-backed and bound to interface " +
+                                          name + " (one or the other)");
+    if (::if_nametoindex(name.c_str()) == 0)
+      values.fail("network.locators", "locator " + locator.to_string() + "%" + name + ": no network interface named '" +
+                                          name + "' on this machine");
+  }
+  bool all_elsewhere = true;  // every locator hub-backed or on an interface of its own
   for (const auto& set : node.locator_cycle)
-    for (auto l : set) all_hub_backed = all_hub_backed && hubs.contains(l);
+    for (auto l : set) all_elsewhere = all_elsewhere && (hubs.contains(l) || link.bound.contains(l));
   auto interface = values.get("link.mcast_interface");
-  // A node whose every locator is hub-backed needs no multicast (rootless, no LAN).
-  if ((!interface || interface->empty()) && all_hub_backed) interface = "lo";
+  // Such a node needs no default interface (a hub-only node: no multicast, rootless, no LAN).
+  if ((!interface || interface->empty()) && all_elsewhere)
+    interface = link.bound.empty() ? std::string("lo") : link.bound.begin()->second;
   if (!interface || interface->empty()) values.fail("link.mcast_interface", "no interface given (e.g. eth0)");
   if (::if_nametoindex(interface->c_str()) == 0)
     values.fail("link.mcast_interface", "no network interface named '" + *interface + "' on this machine");
@@ -271,6 +316,14 @@ Config load_config(const std::optional<std::string>& file,
   if (handoff_time >= move_time)
     values.fail("network.handoff_time", "must be shorter than network.move_time (" + std::to_string(move_time) + " s)");
   node.move_time = to_duration(move_time);
+  if (auto moves = *values.get("network.moves"); moves == "links") {
+    node.moves = Moves::links;
+    if (node.locator_cycle.size() > 1)
+      values.fail("network.moves", "links moves between the locators of one set; network.locators holds a cycle "
+                                   "of " + std::to_string(node.locator_cycle.size()) + " (write 'a, b', not 'a-b')");
+  } else if (moves != "cycle") {
+    values.fail("network.moves", "'" + moves + "' is not cycle or links");
+  }
   node.handoff_time = to_duration(handoff_time);
   node.loc_update_retries = static_cast<unsigned>(values.integer("network.loc_update_retries", 0, 100));
   node.loc_update_retry_wait_time = to_duration(values.number("network.loc_update_retry_wait_time", 0.01, 3600));

@@ -64,6 +64,11 @@ std::string status_json(Runtime& rt, const Metrics& metrics, Instant now) {
         .key("idle_s").value(to_seconds(now - entry.second)).end_object();
   j.end_array();
   write_links_json(j, node.link_counters());
+  if (const auto* monitor = rt.link_monitor()) {
+    j.key("interfaces").begin_array();
+    for (const auto& [name, up] : monitor->states()) j.begin_object().key("name").value(name).key("up").value(up).end_object();
+    j.end_array();
+  }
   j.key("pending_updates").value(static_cast<std::uint64_t>(node.pending_updates().pending().size()));
   j.key("counters").begin_object();
   for (const auto& c : counter_list(rt, metrics.persist_errors())) j.key(c.key).value(c.value);
@@ -84,6 +89,11 @@ std::string status_text(Runtime& rt, const Metrics& metrics, Instant now) {
   for (auto l : node.linked_locators())
     if (std::find(node.active_locators().begin(), node.active_locators().end(), l) == node.active_locators().end())
       o << " " << l.to_string() << " (leaving)";
+  for (auto l : node.links_down()) o << " " << l.to_string() << " (link down)";
+  if (const auto* monitor = rt.link_monitor()) {
+    o << "\ninterfaces:";
+    for (const auto& [name, up] : monitor->states()) o << " " << name << (up ? " up" : " down");
+  }
   o << "\nroutes:\n";
   for (const auto& [dest, r] : node.routes().routes())
     o << "  " << dest.to_string() << " via " << r.via.to_string() << " age " << seconds_text(now - r.learned) << " s\n";

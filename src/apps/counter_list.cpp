@@ -36,6 +36,10 @@ void node_counters(ListBuilder& b, const Stats& s) {
   b.total("advertisements_sent", "ilnp_advertisements_sent_total", "Discovery advertisements sent.",
           s.advertisements_sent);
   b.total("moves", "ilnp_moves_total", "Changes of this node's locators.", s.moves);
+  constexpr std::string_view link_events = "ilnp_link_events_total";
+  constexpr std::string_view link_events_help = "The links of this node's locators going down or coming up.";
+  b.sample("link_downs", link_events, label("event", "down"), link_events_help, s.link_downs);
+  b.sample("link_ups", link_events, label("event", "up"), link_events_help, s.link_ups);
   b.total("updates_sent", "ilnp_locator_updates_sent_total", "Locator updates sent to correspondents.",
           s.updates_sent);
   b.total("updates_acknowledged", "ilnp_locator_updates_acknowledged_total", "Locator updates acknowledged.",
@@ -100,6 +104,14 @@ std::vector<NamedCounter> link_counter_list(const Runtime& rt) {
   ListBuilder b;
   multicast_link_counters(b, rt.link().stats());
   if (const auto* hub = rt.hub_link()) hub_link_counters(b, *hub);
+  if (const auto* monitor = rt.link_monitor()) {
+    const auto& m = monitor->stats();
+    b.total("netlink_messages", "ilnp_netlink_messages_total", "rtnetlink link messages decoded.", m.messages);
+    b.total("netlink_malformed", "ilnp_netlink_malformed_total", "rtnetlink data that did not parse (dropped).",
+            m.malformed);
+    b.total("netlink_overruns", "ilnp_netlink_overruns_total",
+            "rtnetlink notifications the kernel dropped (the interfaces were read again).", m.overruns);
+  }
   return b.take();
 }
 

@@ -94,6 +94,8 @@ class Experiment final : public Application {
                            std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(a->round_trip).count())});
     } else if (auto* l = std::get_if<LocatorLeft>(&event)) {
       results_->event({wall_now(), "left", l->link.to_string()});
+    } else if (auto* c = std::get_if<LinkChanged>(&event)) {
+      results_->event({wall_now(), c->up ? "link_up" : "link_down", c->link.to_string()});
     }
   }
 

@@ -78,6 +78,7 @@ Runtime::Runtime(Config config)
   if (hub_link_) links.push_back(hub_link_.get());
   links.push_back(link_.get());  // serves every locator a hub does not
   driver_ = std::make_unique<io::NodeDriver>(io_, *node_, std::move(links), logger);
+  if (nc.moves == Moves::links) watch_links();
   if (!config_.trace_pcap.empty()) {
     trace_ = std::make_unique<io::PcapTrace>(
         io::PcapTraceOptions{config_.trace_pcap, config_.link.uid, config_.link.port, config_.trace_pcap_max_bytes},
@@ -102,6 +103,34 @@ Runtime::Runtime(Config config)
             " (signal " + std::to_string(signal) + "), stopping");
     stop();
   });
+}
+
+// The interfaces of the multicast locators (a hub-backed one has no link of its own to lose).
+void Runtime::watch_links() {
+  std::vector<std::string> interfaces;
+  std::string names;
+  for (auto l : config_.node.locator_cycle.front())
+    if (!config_.hub_link.hubs.contains(l)) {
+      interfaces.push_back(link_->interface_of(l));
+      names += (names.empty() ? "" : ", ") + interfaces.back();
+    }
+  log(Layer::link, Level::info, "network.moves = links: watching interface(s) " + names + " through rtnetlink");
+  link_monitor_ = std::make_unique<io::LinkMonitor>(
+      io_, std::move(interfaces), [this](const std::string& interface, bool up) { on_link_change(interface, up); });
+}
+
+void Runtime::on_link_change(const std::string& interface, bool up) {
+  std::string locators;
+  std::vector<Locator> on_it;
+  for (auto l : config_.node.locator_cycle.front())
+    if (!config_.hub_link.hubs.contains(l) && link_->interface_of(l) == interface) {
+      on_it.push_back(l);
+      locators += (locators.empty() ? "" : ", ") + l.to_string();
+    }
+  log(Layer::link, up ? Level::info : Level::warn,
+      "interface " + interface + (up ? " is up" : " went down") + " (locators " + locators + ")");
+  for (auto l : on_it) driver_->link_changed(l, up);
+  systemd_.status(running_status());
 }
 
 std::string stopping_summary(const Stats& s) {
@@ -135,8 +164,10 @@ void Runtime::log(Layer layer, Level level, const std::string& text) {
 int Runtime::run() {
   log(Layer::application, Level::info,
       "node " + config_.node.hostname + " nid " + config_.node.nid.to_string() + " on interface " +
-          config_.link.interface + " port " + std::to_string(config_.link.port));
+          link_->interfaces_text() + " port " + std::to_string(config_.link.port) +
+          (link_monitor_ ? ", moving when their links go down and up" : ""));
   driver_->start();
+  if (link_monitor_) link_monitor_->start();
   systemd_.ready(running_status());
   io_.run();
   finish();
@@ -145,10 +176,13 @@ int Runtime::run() {
 
 std::string Runtime::running_status() const {
   std::string status = link_->pending_joins()
-                           ? "waiting for interface " + config_.link.interface + " to join " +
+                           ? "waiting for an interface of " + link_->interfaces_text() + " to join " +
                                  std::to_string(link_->pending_joins()) + " group(s)"
-                           : "running on " + config_.link.interface + ", " + std::to_string(link_->joined_count()) +
+                           : "running on " + link_->interfaces_text() + ", " + std::to_string(link_->joined_count()) +
                                  " group(s) joined";
+  if (link_monitor_)
+    for (const auto& [name, up] : link_monitor_->states())
+      if (!up) status += ", " + name + " down";
   status += "; node " + config_.node.hostname + " nid " + node_->config().nid.to_string();
   if (!control_path_.empty()) status += ", control at " + control_path_;
   return status;

@@ -14,6 +14,7 @@
 #include "ilnp/core/node/node.hpp"
 #include "ilnp/io/control_server.hpp"
 #include "ilnp/io/hub_link.hpp"
+#include "ilnp/io/link_monitor.hpp"
 #include "ilnp/io/log_writer.hpp"
 #include "ilnp/io/multicast_link.hpp"
 #include "ilnp/io/node_driver.hpp"
@@ -59,6 +60,8 @@ class Runtime {
   [[nodiscard]] const io::MulticastLink& link() const { return *link_; }
   // The relay hub link, or nullptr (no hub-backed locators).
   [[nodiscard]] const io::HubLink* hub_link() const { return hub_link_.get(); }
+  // The interface watch (network.moves = links), or nullptr.
+  [[nodiscard]] const io::LinkMonitor* link_monitor() const { return link_monitor_.get(); }
   [[nodiscard]] Node& node() { return *node_; }
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] io::LogWriter& out() { return out_; }
@@ -71,6 +74,8 @@ class Runtime {
 
  private:
   void finish();
+  void watch_links();
+  void on_link_change(const std::string& interface, bool up);
   [[nodiscard]] std::string running_status() const;
 
   Config config_;
@@ -80,6 +85,7 @@ class Runtime {
   std::unique_ptr<Node> node_;
   std::unique_ptr<io::MulticastLink> link_;
   std::unique_ptr<io::HubLink> hub_link_;  // only with hub-backed locators
+  std::unique_ptr<io::LinkMonitor> link_monitor_;  // network.moves = links
   std::unique_ptr<io::PcapTrace> trace_;
   std::unique_ptr<io::NodeDriver> driver_;
   std::unique_ptr<io::ControlServer> control_;

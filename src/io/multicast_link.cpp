@@ -77,7 +77,9 @@ MulticastLink::MulticastLink(boost::asio::io_context& io, LinkOptions options)
   socklen_t len = sizeof any;
   if (::getsockname(send_fd_, reinterpret_cast<sockaddr*>(&any), &len) != 0) fail("getsockname");
   send_port_ = ntohs(any.sin6_port);
-  resolve_interface();  // or later, when the first join finds it
+  if_indexes_[options_.interface] = 0;
+  for (const auto& [locator, name] : options_.bound) if_indexes_[name] = 0;
+  for (const auto& [name, index] : if_indexes_) resolve_interface(name);  // or later, when a join finds it
   rx_buffers_.assign(kBatch, std::vector<std::byte>(options_.buffer_size + 1));
   tx_copies_.resize(kBatch * options_.buffer_size);
   for (std::size_t i = 0; i < kBatch; ++i) {
@@ -96,25 +98,36 @@ sockaddr_in6 MulticastLink::group_address(Locator locator) const {
   a.sin6_port = htons(options_.port);
   auto group = wire::group_for(locator, options_.uid);
   std::memcpy(&a.sin6_addr, group.data(), 16);
-  a.sin6_scope_id = if_index_;
+  // Picks the interface a datagram leaves on (link-local scope: the scope id is the output interface).
+  a.sin6_scope_id = index_of(locator);
   return a;
+}
+
+const std::string& MulticastLink::interface_of(Locator locator) const {
+  auto bound = options_.bound.find(locator);
+  return bound == options_.bound.end() ? options_.interface : bound->second;
+}
+
+unsigned MulticastLink::index_of(Locator locator) const { return if_indexes_.at(interface_of(locator)); }
+
+std::string MulticastLink::interfaces_text() const {
+  std::string out = options_.interface;
+  for (const auto& [name, index] : if_indexes_)
+    if (name != options_.interface) out += ", " + name;
+  return out;
 }
 
 std::string MulticastLink::group_text(Locator locator) const {
   auto a = group_address(locator);
   char text[INET6_ADDRSTRLEN] = {};
   ::inet_ntop(AF_INET6, &a.sin6_addr, text, sizeof text);
-  return std::string(text) + "%" + options_.interface;
+  return std::string(text) + "%" + interface_of(locator);
 }
 
-bool MulticastLink::resolve_interface() {
-  if_index_ = ::if_nametoindex(options_.interface.c_str());
-  if (if_index_ == 0) return false;
-  // An interface that is not there yet cannot be chosen for sending either.
-  if (::setsockopt(send_fd_, IPPROTO_IPV6, IPV6_MULTICAST_IF, &if_index_, sizeof if_index_) != 0) {
-    if_index_ = 0;
-    return false;
-  }
+bool MulticastLink::resolve_interface(const std::string& name) {
+  auto& index = if_indexes_.at(name);
+  index = ::if_nametoindex(name.c_str());
+  if (index == 0) return false;
   local_addresses_.clear();
   ifaddrs* addrs = nullptr;
   if (::getifaddrs(&addrs) == 0) {
@@ -127,19 +140,20 @@ bool MulticastLink::resolve_interface() {
 }
 
 bool MulticastLink::try_join(Locator locator) {
-  if (if_index_ == 0 && !resolve_interface()) {
+  const auto& name = interface_of(locator);
+  if (index_of(locator) == 0 && !resolve_interface(name)) {
     errno = ENODEV;
     return false;
   }
   ipv6_mreq req{};
   req.ipv6mr_multiaddr = group_address(locator).sin6_addr;
-  req.ipv6mr_interface = if_index_;
+  req.ipv6mr_interface = index_of(locator);
   if (::setsockopt(recv_fd_, IPPROTO_IPV6, IPV6_JOIN_GROUP, &req, sizeof req) == 0 || errno == EADDRINUSE) {
     joined_.insert(locator);
     pending_.erase(locator);
     return true;
   }
-  if (errno == ENODEV) if_index_ = 0;  // gone or renumbered: look it up again next time
+  if (errno == ENODEV) if_indexes_.at(name) = 0;  // gone or renumbered: look it up again next time
   return false;
 }
 
@@ -147,9 +161,9 @@ bool MulticastLink::join(Locator locator) {
   if (try_join(locator)) return true;
   const int error = errno;
   pending_.insert(locator);
-  report(if_index_ == 0 ? "waiting for interface " + options_.interface + " (it does not exist yet) to join " +
-                              std::to_string(pending_.size()) + " group(s), retrying"
-                        : "cannot join " + group_text(locator) + " yet: " + std::strerror(error) + ", retrying");
+  report(index_of(locator) == 0 ? "waiting for interface " + interface_of(locator) + " (it does not exist yet) to join " +
+                                      std::to_string(pending_.size()) + " group(s), retrying"
+                                : "cannot join " + group_text(locator) + " yet: " + std::strerror(error) + ", retrying");
   schedule_join_retry();
   return false;
 }
@@ -159,18 +173,29 @@ void MulticastLink::leave(Locator locator) {
   if (!joined_.erase(locator)) return;
   ipv6_mreq req{};
   req.ipv6mr_multiaddr = group_address(locator).sin6_addr;
-  req.ipv6mr_interface = if_index_;
+  req.ipv6mr_interface = index_of(locator);
   // The interface may be gone, and with it the membership: nothing to undo then.
   (void)::setsockopt(recv_fd_, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &req, sizeof req);
 }
 
 void MulticastLink::on_interface_lost() {
-  if (if_index_ != 0 && ::if_nametoindex(options_.interface.c_str()) == if_index_) return;
-  if_index_ = 0;
-  pending_.insert(joined_.begin(), joined_.end());
-  joined_.clear();
-  report("interface " + options_.interface + " disappeared: waiting for it to rejoin " +
-         std::to_string(pending_.size()) + " group(s), retrying");
+  std::string lost;
+  for (auto& [name, index] : if_indexes_) {
+    if (index == 0 || ::if_nametoindex(name.c_str()) == index) continue;
+    index = 0;
+    lost += (lost.empty() ? "" : ", ") + name;
+  }
+  if (lost.empty()) return;
+  for (auto it = joined_.begin(); it != joined_.end();) {
+    if (index_of(*it) != 0) {
+      ++it;
+      continue;
+    }
+    pending_.insert(*it);
+    it = joined_.erase(it);
+  }
+  report("interface " + lost + " disappeared: waiting for it to rejoin " + std::to_string(pending_.size()) +
+         " group(s), retrying");
   schedule_join_retry();
 }
 
@@ -187,13 +212,15 @@ void MulticastLink::schedule_join_retry() {
 
 void MulticastLink::on_join_retry_due() {
   const auto wanted = pending_;
+  std::set<std::string> missing;  // one failed join per missing interface is enough
   for (auto l : wanted) {
+    if (missing.contains(interface_of(l))) continue;
     ++stats_.join_retries;
-    if (!try_join(l)) break;  // the same reason holds for the rest
+    if (!try_join(l) && index_of(l) == 0) missing.insert(interface_of(l));
   }
   if (!pending_.empty()) return schedule_join_retry();
   join_retry_delay_ = kFirstJoinRetry;
-  report("joined " + std::to_string(joined_.size()) + " group(s) on " + options_.interface);
+  report("joined " + std::to_string(joined_.size()) + " group(s) on " + interfaces_text());
 }
 
 void MulticastLink::report(const std::string& state) {
@@ -255,6 +282,9 @@ void MulticastLink::drain_receive() {
         in6_pktinfo info{};
         std::memcpy(&info, CMSG_DATA(c), sizeof info);
         arrival = wire::locator_of_group(to_array(info.ipi6_addr), options_.uid);
+        // Our group heard on another interface (another process joined it
+        // there) is not our link.
+        if (arrival && info.ipi6_ifindex != index_of(*arrival)) arrival.reset();
       }
       if (!arrival) {
         ++stats_.foreign_group;

@@ -55,6 +55,11 @@ void NodeDriver::move_to(std::vector<Locator> locators) {
   drain_actions();
 }
 
+void NodeDriver::link_changed(Locator locator, bool up) {
+  node_.link_changed(now(), locator, up);
+  drain_actions();
+}
+
 void NodeDriver::drain_actions() {
   while (auto action = node_.poll_action()) {
     std::visit(Overloaded{

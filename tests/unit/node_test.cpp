@@ -317,6 +317,29 @@ TEST(NodeMobility, CorrespondentsExpireAfterTheSessionTtl) {
   EXPECT_EQ(mn.stats().updates_sent, 0u);
 }
 
+TEST(NodeMobility, ACorrespondentsOwnUpdateRedirectsOursPendingToIt) {
+  // Both ends moved at once: ours went to where bob was; his says where he is.
+  NodeConfig c = config({A});
+  c.locator_cycle = {{A}, {B}};
+  Node mn(c, 1);
+  Instant t0{};
+  mn.start(t0);
+  (void)mn.send_to(t0, 7, Ilv{A, kBob}, 7, wire::as_bytes("data"));
+  mn.move_to(t0 + 1s, {B});
+  drain(mn);
+  constexpr Locator D{0xd};
+  mn.handle_datagram(t0 + 1s + 1ms, A, packet({D, kBob}, {A, kMe}, wire::NextHeader::locator_update,
+                                             wire::encode_locator_update({false, {D}})));
+  std::vector<Locator> update_destinations;
+  for (auto& t : transmits(mn)) {
+    auto h = wire::decode_header(t.bytes);
+    auto u = wire::decode_locator_update(wire::Bytes(t.bytes).subspan(wire::kHeaderSize));
+    if (h.ok() && u.ok() && !u->is_ack) update_destinations.push_back(h->destination.locator);
+  }
+  EXPECT_EQ(update_destinations, std::vector<Locator>{D});  // at once, not after the retry wait
+  EXPECT_EQ(mn.pending_updates().pending().at(kBob).peer.locator, D);
+}
+
 TEST(NodeMobility, HardHandoffLeavesBeforeJoining) {
   NodeConfig c = config({A});
   c.locator_cycle = {{A}, {B}};

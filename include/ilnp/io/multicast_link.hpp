@@ -3,12 +3,20 @@
 // IPV6_PKTINFO, names the locator); a second socket on an ephemeral port sends,
 // so our own multicast echoes are recognised by their source port. Both
 // directions are batched: recvmmsg per batch received, sendmmsg per flush.
+//
+// Each locator's group lives on one interface: its own (`0:0:0:b%wlan0`) or
+// the default one. The groups are link-local scoped, so the scope id of each
+// destination address picks the interface a datagram leaves on: one send
+// socket and one sendmmsg serve every interface, where IPV6_MULTICAST_IF would
+// cost a system call per change of interface and a socket per interface a
+// descriptor and a system call per interface and flush.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,7 +35,8 @@
 namespace ilnp::io {
 
 struct LinkOptions {
-  std::string interface;
+  std::string interface;  // the default: every locator not bound to one of its own
+  std::map<Locator, std::string> bound;  // LOC%IFNAME: the locator's group on this interface
   std::uint16_t port{10000};
   std::size_t buffer_size{1440};
   std::uint32_t uid{0};
@@ -80,6 +89,10 @@ class MulticastLink final : public Link {
     return snapshot;
   }
   [[nodiscard]] const LinkOptions& options() const { return options_; }
+  // The interface the locator's group is joined and sent on.
+  [[nodiscard]] const std::string& interface_of(Locator locator) const;
+  // Every interface in use, the default first: "eth0, wlan0".
+  [[nodiscard]] std::string interfaces_text() const;
   // "group ff12:0:0:0:0:0:0:a%eth0".
   [[nodiscard]] std::string describe(Locator locator) const override { return "group " + group_text(locator); }
 
@@ -108,7 +121,8 @@ class MulticastLink final : public Link {
   [[nodiscard]] sockaddr_in6 group_address(Locator locator) const;
   [[nodiscard]] std::string group_text(Locator locator) const;  // "ff12:0:0:0:0:0:0:a%eth0"
   bool try_join(Locator locator);  // errno set when false
-  bool resolve_interface();  // if_index_, the send socket's interface, local addresses
+  [[nodiscard]] unsigned index_of(Locator locator) const;  // 0: not resolved yet
+  bool resolve_interface(const std::string& name);  // its index, and the local addresses
   void on_interface_lost();
   void schedule_join_retry();
   void on_join_retry_due();
@@ -116,7 +130,7 @@ class MulticastLink final : public Link {
 
   boost::asio::io_context& io_;
   LinkOptions options_;
-  unsigned if_index_{0};
+  std::map<std::string, unsigned> if_indexes_;  // every interface in use; 0: not there (yet)
   int recv_fd_{-1};
   int send_fd_{-1};
   std::uint16_t send_port_{0};

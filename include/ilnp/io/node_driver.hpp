@@ -47,6 +47,7 @@ class NodeDriver {
   SendStatus send_to_host(Port source_port, const std::string& hostname, Port destination_port, wire::Bytes data);
   SendStatus send_to(Port source_port, Ilv destination, Port destination_port, wire::Bytes data);
   void move_to(std::vector<Locator> locators);
+  void link_changed(Locator locator, bool up);
 
   [[nodiscard]] Node& node() { return node_; }
   // Some link has datagrams queued; `ready` runs once all are drained.

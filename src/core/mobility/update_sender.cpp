@@ -41,6 +41,25 @@ void UpdateSender::postpone(Nid nid, Instant retry_at) {
   it->second.next_send = retry_at;
 }
 
+bool UpdateSender::relocate(Nid nid, Locator locator, Instant now) {
+  auto it = pending_.find(nid);
+  if (it == pending_.end() || it->second.peer.locator == locator) return false;
+  it->second.peer.locator = locator;
+  it->second.next_send = now;
+  if (it->second.sends > retries_) it->second.sends = retries_;  // one more try, at the right place
+  return true;
+}
+
+bool UpdateSender::path_found(Instant now) {
+  bool any = false;
+  for (auto& [nid, p] : pending_)
+    if (p.sends == 0 && p.next_send > now) {
+      p.next_send = now;
+      any = true;
+    }
+  return any;
+}
+
 std::optional<Duration> UpdateSender::acknowledged(Nid nid, Instant now) {
   auto it = pending_.find(nid);
   if (it == pending_.end()) return std::nullopt;

@@ -201,9 +201,12 @@ void Node::receive_discovery(const wire::Header& h, Locator arrival, wire::Bytes
 }
 
 void Node::learn_route(Locator destination, Locator arrival, Instant now, std::uint8_t hop_limit) {
-  if (routes_.learn(destination, arrival, now, hop_limit))
-    log_.log(Layer::network, Level::info,
-             [&] { return "learned route to " + destination.to_string() + " via " + arrival.to_string(); });
+  if (!routes_.learn(destination, arrival, now, hop_limit)) return;
+  log_.log(Layer::network, Level::info,
+           [&] { return "learned route to " + destination.to_string() + " via " + arrival.to_string(); });
+  // A move that left the only path to a correspondent (its link went down)
+  // waits for this: send its update now, not at the next retry.
+  if (updates_.path_found(now)) send_due_updates(now);
 }
 
 void Node::answer_solicitation(Locator arrival, Instant now) {
@@ -234,6 +237,10 @@ void Node::learn_name(const std::string& hostname, Ilv ilv, Locator arrival, Ins
   if (names_.learn(hostname, ilv, now))
     log_.log(Layer::discovery, Level::info,
              [&] { return "learned name " + hostname + " at " + ilv.to_string() + " on " + arrival.to_string(); });
+  // A correspondent that moved while our update to it was pending advertises
+  // where it is now: its update may never come (it cannot reach our old
+  // locator) and ours went to where it was.
+  if (updates_.relocate(ilv.nid, ilv.locator, now)) send_due_updates(now);
 }
 
 void Node::flood(const wire::Header& h, Locator arrival, wire::Bytes datagram, Instant now, FloodKind kind) {
@@ -292,6 +299,8 @@ void Node::receive_locator_update(const wire::Header& h, Locator arrival, wire::
   // Acknowledge to the first new locator, through the link it came on.
   auto ack = wire::encode_locator_update(wire::LocatorUpdate{true, {}});
   transmit(arrival, Ilv{message->locators.front(), h.source.nid}, wire::NextHeader::locator_update, ack);
+  // Both ends moved at once: ours to it went to where it was.
+  if (updates_.relocate(h.source.nid, message->locators.front(), now)) send_due_updates(now);
 }
 
 void Node::receive_transport(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {

@@ -36,7 +36,29 @@ void Node::leave_old_locators() {
   leave_at_ = kNever;
 }
 
-void Node::move_to(Instant now, std::vector<Locator> locators) {
+void Node::move_to(Instant now, std::vector<Locator> locators) { move(now, std::move(locators), {}); }
+
+void Node::link_changed(Instant now, Locator locator, bool up) {
+  if (config_.locator_cycle.empty()) return;
+  const auto& configured = config_.locator_cycle.front();  // most preferred first
+  if (std::find(configured.begin(), configured.end(), locator) == configured.end()) return;
+  if (up ? !links_down_.erase(locator) : !links_down_.insert(locator).second) return;  // no change
+  ++(up ? stats_.link_ups : stats_.link_downs);
+  actions_.emplace_back(Notice{LinkChanged{locator, up}});
+  log_.log(Layer::network, Level::info,
+           [&] { return "link of locator " + locator.to_string() + (up ? " came up" : " went down"); });
+  if (config_.moves != Moves::links) return;
+  std::vector<Locator> usable;
+  for (auto l : configured)
+    if (!links_down_.contains(l)) usable.push_back(l);
+  if (usable.empty()) {
+    log_.log(Layer::network, Level::warn, [&] { return "every link is down: staying at " + list_text(active_); });
+    return;
+  }
+  move(now, usable, up ? std::vector<Locator>{} : std::vector<Locator>{locator});
+}
+
+void Node::move(Instant now, std::vector<Locator> locators, const std::vector<Locator>& gone) {
   if (locators.empty() || locators == active_) return;
   // A move during an unfinished handoff first completes it.
   leave_old_locators();
@@ -53,9 +75,10 @@ void Node::move_to(Instant now, std::vector<Locator> locators) {
     peers.emplace_back(peer, via.value_or(old.front()));
   }
   bool hard = config_.handoff_time == Duration{0};
-  if (hard)
-    for (auto l : old)
-      if (std::find(locators.begin(), locators.end(), l) == locators.end()) leave(l);
+  for (auto l : old)
+    if ((hard || std::find(gone.begin(), gone.end(), l) != gone.end()) &&
+        std::find(locators.begin(), locators.end(), l) == locators.end())
+      leave(l);
 
   for (auto l : locators) {
     bool is_new = !linked_.contains(l);
@@ -64,7 +87,7 @@ void Node::move_to(Instant now, std::vector<Locator> locators) {
   }
   if (!hard) {
     for (auto l : old)
-      if (!is_active(l)) leaving_.push_back(l);
+      if (!is_active(l) && is_linked(l)) leaving_.push_back(l);
     leave_at_ = leaving_.empty() ? kNever : now + config_.handoff_time;
   }
   if (secure()) last_update_sequence_ = next_wall_stamp(now);

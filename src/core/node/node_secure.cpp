@@ -127,6 +127,9 @@ void Node::receive_secure_update(const wire::Header& h, Locator arrival, wire::B
   ack.signature = identity_->sign(wire::secure_update_signed_bytes(ack, config_.nid, h.source.nid));
   transmit(arrival, Ilv{m->locators.front(), h.source.nid}, wire::NextHeader::secure_locator_update,
            wire::encode_secure_update(ack));
+  // Both ends moved at once: ours to it went to where it was.
+  if (order == security::UpdateOrder::newer && updates_.relocate(h.source.nid, m->locators.front(), now))
+    send_due_updates(now);
 }
 
 void Node::receive_sealed(const wire::Header& h, Locator arrival, wire::Bytes payload, Instant now) {

@@ -32,6 +32,12 @@ class UpdateSender {
   [[nodiscard]] std::vector<PendingUpdate> given_up(Instant now);
   // The update to `nid` found no path: it does not count as sent; try again at `retry_at`.
   void postpone(Nid nid, Instant retry_at);
+  // The correspondent moved (its own update came): an update still pending
+  // to it goes to its new locator, now; the earlier sends went where it was.
+  // Returns whether one was pending.
+  bool relocate(Nid nid, Locator locator, Instant now);
+  // A path appeared: updates that never found one are due now. Returns whether there were any.
+  bool path_found(Instant now);
   // An ack from `nid`: the round-trip time since the first send, if pending.
   std::optional<Duration> acknowledged(Nid nid, Instant now);
 

@@ -75,7 +75,11 @@ struct UpdateAcknowledged {
 struct LocatorLeft {
   Locator link;
 };
-using Event = std::variant<NameLearned, PeerRelocated, Moved, UpdateSent, UpdateAcknowledged, LocatorLeft>;
+struct LinkChanged {  // the link of one of our locators went down or came up
+  Locator link;
+  bool up{false};
+};
+using Event = std::variant<NameLearned, PeerRelocated, Moved, UpdateSent, UpdateAcknowledged, LocatorLeft, LinkChanged>;
 struct Notice {
   Event event;
 };

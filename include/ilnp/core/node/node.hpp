@@ -46,6 +46,16 @@ class Node {
   // sends locator updates to active correspondents, and leaves the old ones
   // after handoff_time (at once when it is 0: a hard handoff).
   void move_to(Instant now, std::vector<Locator> locators);
+  // The link of one of our locators went down or came up (the driver watches
+  // interfaces). Counted and noticed in any mode; with Moves::links it moves
+  // the node: a locator whose link is down is left at once (no soft handoff
+  // over a dead link) and the updates go through the locators still up; one
+  // that comes up is joined, advertised and put in its place of preference,
+  // while the others stay in use (make-before-break). The last link going
+  // down moves nothing: there is nowhere to go, and the node waits.
+  void link_changed(Instant now, Locator locator, bool up);
+  // Our locators whose link is down now.
+  [[nodiscard]] const std::set<Locator>& links_down() const { return links_down_; }
   // A datagram that arrived on the link of `arrival`.
   void handle_datagram(Instant now, Locator arrival, wire::Bytes datagram);
   // Called at or after next_timeout().
@@ -141,6 +151,8 @@ class Node {
   void join(Locator l);
   void leave(Locator l);
   void leave_old_locators();
+  // move_to, with the old locators in `gone` left at once even in a soft handoff.
+  void move(Instant now, std::vector<Locator> locators, const std::vector<Locator>& gone);
   void send_due_updates(Instant now);
   void on_move_due(Instant now);
   void ask_for_routes(Instant now);
@@ -170,6 +182,7 @@ class Node {
   Instant next_move_{kNever};
   Instant leave_at_{kNever};
   std::vector<Locator> leaving_;
+  std::set<Locator> links_down_;
   Instant next_route_refresh_{kNever};
   Instant earliest_ask_{};
   std::optional<security::Identity> identity_;

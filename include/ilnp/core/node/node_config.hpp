@@ -32,11 +32,17 @@ struct SecurityConfig {
   std::map<std::string, security::PublicKey> pinned;  // hostname -> the only key it may use
 };
 
+// What moves the node: a timer through locator_cycle (the prototype's
+// emulated mobility), or its links going down and up (link_changed).
+enum class Moves { cycle, links };
+
 struct NodeConfig {
   Nid nid;
   std::string hostname;
   // The locator sets of the mobility schedule; the node starts on the first.
+  // With Moves::links there is one set, most preferred locator first.
   std::vector<std::vector<Locator>> locator_cycle;
+  Moves moves{Moves::cycle};
   std::uint8_t hop_limit{wire::kDefaultHopLimit};
   std::size_t buffer_size{wire::kDefaultBufferSize};
   Duration backwards_learning_ttl{std::chrono::seconds(30)};

@@ -18,6 +18,8 @@ struct Stats {
   std::uint64_t solicitations_sent{0};
   std::uint64_t advertisements_sent{0};
   std::uint64_t moves{0};
+  std::uint64_t link_downs{0};  // a locator's link went down (link_changed)
+  std::uint64_t link_ups{0};
   std::uint64_t updates_sent{0};
   std::uint64_t updates_acknowledged{0};
   std::uint64_t updates_given_up{0};
