@@ -69,12 +69,38 @@ std::string status_json(Runtime& rt, const Metrics& metrics, Instant now) {
     for (const auto& [name, up] : monitor->states()) j.begin_object().key("name").value(name).key("up").value(up).end_object();
     j.end_array();
   }
+  if (const auto* tun = rt.tun_device()) {
+    j.key("tun").begin_object().key("name").value(tun->name()).key("address").value(tun->address_text())
+        .key("mtu").value(static_cast<std::uint64_t>(tun->mtu()));
+    j.key("peers").begin_array();
+    for (const auto& [nid, t] : node.ip_peers().by_recency())
+      j.begin_object().key("nid").value(nid.to_string()).key("packets_out").value(t.packets_out)
+          .key("bytes_out").value(t.bytes_out).key("packets_in").value(t.packets_in).key("bytes_in")
+          .value(t.bytes_in).key("idle_s").value(to_seconds(now - t.last)).end_object();
+    j.end_array().end_object();
+  }
   j.key("pending_updates").value(static_cast<std::uint64_t>(node.pending_updates().pending().size()));
   j.key("counters").begin_object();
   for (const auto& c : counter_list(rt, metrics.persist_errors())) j.key(c.key).value(c.value);
   j.end_object();
   j.end_object();
   return j.str() + "\n";
+}
+
+// The interface, then its peers, most recently active first; the text shows
+// the first kTunPeerLines (the JSON has them all, at most PeerTraffic::kMaxPeers).
+void write_tun_text(std::ostringstream& o, const io::TunDevice& tun, const Node& node, Instant now) {
+  constexpr std::size_t kTunPeerLines = 16;
+  o << "tun: " << tun.name() << " " << tun.address_text() << " mtu " << tun.mtu() << "\n";
+  const auto peers = node.ip_peers().by_recency();
+  for (std::size_t i = 0; i < peers.size() && i < kTunPeerLines; ++i) {
+    const auto& [nid, t] = peers[i];
+    o << "  " << nid.to_string();
+    if (auto host = node.names().name_of(nid)) o << " (" << *host << ")";
+    o << " out " << t.packets_out << " packets " << t.bytes_out << " bytes, in " << t.packets_in << " packets "
+      << t.bytes_in << " bytes, idle " << seconds_text(now - t.last) << " s\n";
+  }
+  if (peers.size() > kTunPeerLines) o << "  ... and " << peers.size() - kTunPeerLines << " more (--json lists all)\n";
 }
 
 std::string status_text(Runtime& rt, const Metrics& metrics, Instant now) {
@@ -104,6 +130,7 @@ std::string status_text(Runtime& rt, const Metrics& metrics, Instant now) {
   o << "correspondents:\n";
   for (const auto& [nid, entry] : node.correspondents().all())
     o << "  " << Ilv{entry.first, nid}.to_string() << " idle " << seconds_text(now - entry.second) << " s\n";
+  if (const auto* tun = rt.tun_device()) write_tun_text(o, *tun, node, now);
   o << "counters:";
   for (const auto& c : counter_list(rt, metrics.persist_errors()))
     if (c.value != 0) o << " " << c.key << "=" << c.value;

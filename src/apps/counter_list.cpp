@@ -48,6 +48,11 @@ void node_counters(ListBuilder& b, const Stats& s) {
           s.updates_given_up);
   b.total("updates_received", "ilnp_locator_updates_received_total", "Locator updates received and accepted.",
           s.updates_received);
+  b.total("ip_sent", "ilnp_ip_sent_total", "IP packets from the TUN sent over the overlay.", s.ip_sent);
+  b.total("ip_delivered", "ilnp_ip_delivered_total", "IP packets from the overlay written to the TUN.",
+          s.ip_delivered);
+  b.total("ip_too_big_answered", "ilnp_ip_too_big_answered_total",
+          "ICMPv6 Packet Too Big sent to local programs (rate-limited).", s.ip_too_big_answered);
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     auto reason = to_string(static_cast<DropReason>(i));
     b.sample("drop_" + std::string(reason), "ilnp_drops_total", label("reason", reason), "Datagrams dropped, by reason.",
@@ -104,6 +109,16 @@ std::vector<NamedCounter> link_counter_list(const Runtime& rt) {
   ListBuilder b;
   multicast_link_counters(b, rt.link().stats());
   if (const auto* hub = rt.hub_link()) hub_link_counters(b, *hub);
+  if (const auto* tun = rt.tun_device()) {
+    const auto& t = tun->stats();
+    constexpr std::string_view packets = "ilnp_tun_packets_total";
+    constexpr std::string_view help = "Packets through the TUN interface.";
+    b.sample("tun_read", packets, label("direction", "read"), help, t.packets_read);
+    b.sample("tun_written", packets, label("direction", "written"), help, t.packets_written);
+    b.total("tun_write_errors", "ilnp_tun_write_errors_total", "Packets the TUN refused (its queue full).",
+            t.write_errors);
+    b.total("tun_read_errors", "ilnp_tun_read_errors_total", "Failed reads from the TUN.", t.read_errors);
+  }
   if (const auto* monitor = rt.link_monitor()) {
     const auto& m = monitor->stats();
     b.total("netlink_messages", "ilnp_netlink_messages_total", "rtnetlink link messages decoded.", m.messages);

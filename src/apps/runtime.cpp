@@ -192,6 +192,8 @@ std::string Runtime::running_status() const {
 // last datagram) while the driver may still be dispatching that batch's
 // notices to subscribers: it only ends the loop. The teardown waits until no
 // handler runs (a state service reset mid-batch once crashed a receiver).
+const io::TunDevice* Runtime::tun_device() const { return tun_ ? &tun_->device() : nullptr; }
+
 void Runtime::stop() {
   if (stopped_) return;
   stopped_ = true;
@@ -204,7 +206,6 @@ void Runtime::finish() {
   auto summary = stopping_summary(node_->stats());
   for (const auto& c : link_counter_list(*this))
     if (c.value) summary += " " + c.key + "=" + std::to_string(c.value);
-  if (tun_) summary += tun_->summary();
   if (trace_) {
     driver_->set_trace(nullptr);
     trace_->close();  // writes what is buffered: the figures below are final

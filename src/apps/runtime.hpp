@@ -19,6 +19,7 @@
 #include "ilnp/io/multicast_link.hpp"
 #include "ilnp/io/node_driver.hpp"
 #include "ilnp/io/systemd_notify.hpp"
+#include "ilnp/io/tun_device.hpp"
 
 namespace ilnp::apps {
 
@@ -62,6 +63,8 @@ class Runtime {
   [[nodiscard]] const io::HubLink* hub_link() const { return hub_link_.get(); }
   // The interface watch (network.moves = links), or nullptr.
   [[nodiscard]] const io::LinkMonitor* link_monitor() const { return link_monitor_.get(); }
+  // The TUN interface ([tun] enable), or nullptr.
+  [[nodiscard]] const io::TunDevice* tun_device() const;
   [[nodiscard]] Node& node() { return *node_; }
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] io::LogWriter& out() { return out_; }

@@ -63,12 +63,4 @@ void TunService::serve_names() {
   }
 }
 
-std::string TunService::summary() const {
-  const auto& s = device_->stats();
-  const auto& n = rt_.node().stats();
-  return " tun_read=" + std::to_string(s.packets_read) + " tun_written=" + std::to_string(s.packets_written) +
-         " tun_write_errors=" + std::to_string(s.write_errors) + " ip_sent=" + std::to_string(n.ip_sent) +
-         " ip_delivered=" + std::to_string(n.ip_delivered);
-}
-
 }  // namespace ilnp::apps

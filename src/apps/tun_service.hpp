@@ -21,8 +21,6 @@ class TunService {
   explicit TunService(Runtime& rt);
 
   [[nodiscard]] const io::TunDevice& device() const { return *device_; }
-  // "tun ilnp0 fd69:...::/64 mtu 1440 read N written N write_errors N".
-  [[nodiscard]] std::string summary() const;
 
  private:
   // A names socket that cannot be made is logged, not fatal: IP by address still works.

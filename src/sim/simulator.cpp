@@ -142,6 +142,8 @@ void Simulator::drain(std::size_t index) {
       }
     } else if (auto* n = std::get_if<Notice>(&*action)) {
       if (self.notice) self.notice(n->event);
+    } else if (auto* ip = std::get_if<DeliverIp>(&*action)) {
+      if (self.ip) self.ip(ip->packet);
     }
   }
   requeue_timer(index);
@@ -213,6 +215,12 @@ void Simulator::run_until(Instant until) {
 SendStatus Simulator::send_to_host(std::size_t from, Port source_port, const std::string& host, Port port,
                                    wire::Bytes data) {
   auto status = nodes_.at(from).node->send_to_host(now_, source_port, host, port, data);
+  drain(from);
+  return status;
+}
+
+SendStatus Simulator::send_ip(std::size_t from, wire::Bytes packet) {
+  auto status = nodes_.at(from).node->send_ip(now_, packet);
   drain(from);
   return status;
 }

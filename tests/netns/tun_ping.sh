@@ -9,8 +9,10 @@
 # alice's identifier address is dropped and counted (ip_spoofed_source);
 # programs resolve bob.ilnp through the NSS module (getent as root and as
 # nobody, ping, and the TCP transfer by name), an unknown name is not found;
-# a too-big ping gets an ICMPv6 Packet Too Big; without CAP_NET_ADMIN the
-# node says so and exits non-zero.
+# a too-big ping gets an ICMPv6 Packet Too Big, and a burst of them gets no
+# more answers than the rate limit allows; `ctl status` shows the interface
+# and bob's packet counts; without CAP_NET_ADMIN the node says so and exits
+# non-zero.
 #
 # usage: tun_ping.sh ILNP_BINARY [plain|sealed|legacy]   (exit 77: skipped, not root)
 #   ILNP_NSS_DIR: the directory of libnss_ilnp.so.2 (CTest passes the build's)
@@ -110,6 +112,31 @@ in_alice ip link set ilnp0 mtu 1500
 in_alice ping -6 -c 2 -W 1 -M do -s 1452 "$bob_addr" >"$NETNS_DIR/ptb.out" 2>&1 || true
 in_alice ip link set ilnp0 mtu "$mtu"
 check "a too-big ping got a Packet Too Big with mtu $mtu" grep -Eiq "mtu ?[=:]? ?$mtu" "$NETNS_DIR/ptb.out"
+# A burst of 200 too big (UDP with IPV6_PMTUDISC_PROBE: sent at the
+# interface's MTU whatever path MTU the first answer taught the kernel): the
+# node answers its burst of 10 and 10 a second, not all 200.
+in_alice ip link set ilnp0 mtu 1500
+in_alice python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, 23, 3)  # IPV6_MTU_DISCOVER = IPV6_PMTUDISC_PROBE
+for _ in range(200):
+    s.sendto(b"x" * 1452, (sys.argv[1], 9))
+' "$bob_addr" || fail "the burst of too-big datagrams could not be sent"
+in_alice ip link set ilnp0 mtu "$mtu"
+
+sock=$NETNS_DIR/run/alice/ilnp/alice.sock
+status=$("$ILNP" ctl --socket "$sock" status) || fail "ctl status failed"
+check "ctl status shows the interface and its address" grep -q "^tun: ilnp0 $alice_addr/64 mtu $mtu" <<<"$status"
+bob_line=$(grep -E "^  [0-9a-f:]+ \(bob\) out " <<<"$status" || true)
+log "ctl status: $bob_line"
+bob_out=$(sed -n 's/.* out \([0-9]*\) packets.*/\1/p' <<<"$bob_line")
+check "and alice's packets to bob (out=${bob_out:-none})" ge "${bob_out:-0}" "$PINGS"
+answered=$(sed -n 's/.* ip_too_big_answered=\([0-9]*\).*/\1/p' <<<"$status")
+too_big=$(sed -n 's/.* drop_ip_too_big=\([0-9]*\).*/\1/p' <<<"$status")
+log "Packet Too Big: $answered answered of $too_big too big"
+check "every too-big packet was counted (${too_big:-0} >= 200)" ge "${too_big:-0}" 200
+check "and the answers were rate-limited (${answered:-0} <= 30)" test "${answered:-0}" -le 30 -a "${answered:-0}" -ge 1
 
 # A source that is not alice's identifier address: dropped and counted.
 spoofed=fd69:6c6e:7000::dead # in the (default) prefix, not alice's

@@ -1,12 +1,15 @@
 // The node's IP over the overlay (proto/README.md section 13), driven by hand:
 // a TUN packet reaches the peer's DeliverIp unchanged, through a router that
 // carries no TUN; refusals are counted; a too-big packet is answered with a
-// Packet Too Big; sealed IP (48) opens only as IP; flows follow a move.
+// Packet Too Big, at a bounded rate; each peer's packets are counted; sealed
+// IP (48) opens only as IP; flows follow a move.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "ilnp/core/node/node.hpp"
+#include "ip_packets.hpp"
 
 namespace ilnp {
 namespace {
@@ -34,15 +37,9 @@ NodeConfig config(Nid nid, const char* name, std::vector<std::vector<Locator>> c
 // An IPv6 packet between identifier addresses (payload: an ICMPv6-shaped body).
 wire::Buffer ip_packet(Nid from, Nid to, std::size_t size = 64, std::uint8_t next_header = 58,
                        std::uint8_t hop_limit = 64) {
-  wire::Header h;
-  h.version_class_flow = 0x6000'0000;
-  h.next_header = next_header;
-  h.hop_limit = hop_limit;
-  h.source = Ilv{Locator{kPrefix.value}, from};
-  h.destination = Ilv{Locator{kPrefix.value}, to};
   wire::Buffer body(size - 40);
   for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::byte>(i * 7 + size);
-  return wire::encode_packet(h, body);
+  return testing::identifier_packet(kPrefix, from, to, body, next_header, hop_limit);
 }
 
 struct Hosts : ::testing::Test {
@@ -151,6 +148,56 @@ TEST_F(PlainHosts, TooBigPacketIsAnsweredWithPacketTooBig) {
   EXPECT_EQ(ip_at[&alice][0], tun::packet_too_big(big, 1440));
   EXPECT_TRUE(ip_at[&bob].empty());
   EXPECT_EQ(alice.send_ip(now, ip_packet(alice.config().nid, bob.config().nid, 1440)), SendStatus::sent);
+}
+
+TEST_F(PlainHosts, PacketTooBigAnswersAreRateLimited) {
+  auto big = ip_packet(alice.config().nid, bob.config().nid, 1441);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(alice.send_ip(now, big), SendStatus::too_large);
+  settle();
+  EXPECT_EQ(alice.stats().dropped(DropReason::ip_too_big), 100u);
+  EXPECT_EQ(ip_at[&alice].size(), 10u);  // the burst
+  EXPECT_EQ(alice.stats().ip_too_big_answered, 10u);
+  now += 1s;  // ten more a second
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(alice.send_ip(now, big), SendStatus::too_large);
+  settle();
+  EXPECT_EQ(ip_at[&alice].size(), 20u);
+}
+
+TEST_F(PlainHosts, PacketsAreCountedPerPeer) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(alice.send_ip(now, ip_packet(alice.config().nid, bob.config().nid, 100)), SendStatus::sent);
+  settle();
+  ASSERT_EQ(bob.send_ip(now, ip_packet(bob.config().nid, alice.config().nid, 80)), SendStatus::sent);
+  settle();
+  auto peers = alice.ip_peers().by_recency();
+  ASSERT_EQ(peers.size(), 1u);
+  EXPECT_EQ(peers[0].first, bob.config().nid);
+  EXPECT_EQ(peers[0].second.packets_out, 3u);
+  EXPECT_EQ(peers[0].second.bytes_out, 300u);
+  EXPECT_EQ(peers[0].second.packets_in, 1u);
+  EXPECT_EQ(peers[0].second.bytes_in, 80u);
+  // Refused packets count for no peer.
+  EXPECT_EQ(alice.send_ip(now, ip_packet(alice.config().nid, Nid{0x777})), SendStatus::no_route);
+  EXPECT_EQ(alice.ip_peers().size(), 1u);
+}
+
+TEST(PeerTraffic, ForgetsTheLeastRecentlyActivePastItsCap) {
+  tun::PeerTraffic t;
+  Instant now{};
+  for (std::uint64_t i = 0; i < tun::PeerTraffic::kMaxPeers + 10; ++i) {
+    now += 1ms;
+    t.sent(Nid{i + 1}, 100, now);
+    if (i == 20) t.received(Nid{1}, 50, now);  // peer 1 stays recent
+  }
+  EXPECT_EQ(t.size(), tun::PeerTraffic::kMaxPeers);
+  auto peers = t.by_recency();
+  EXPECT_EQ(peers.front().first, Nid{tun::PeerTraffic::kMaxPeers + 10});
+  auto has = [&](std::uint64_t n) {
+    return std::any_of(peers.begin(), peers.end(), [&](const auto& p) { return p.first == Nid{n}; });
+  };
+  EXPECT_TRUE(has(1));
+  EXPECT_FALSE(has(2));  // the ten oldest (2 to 11) went first
+  EXPECT_FALSE(has(11));
+  EXPECT_TRUE(has(12));
 }
 
 struct SealedHosts : Hosts {

@@ -73,6 +73,8 @@ class Simulator {
 
   // Application sends, performed at the current virtual time.
   SendStatus send_to_host(std::size_t from, Port source_port, const std::string& host, Port port, wire::Bytes data);
+  // A packet the node's TUN would have read (the node needs an ip_prefix).
+  SendStatus send_ip(std::size_t from, wire::Bytes packet);
   // Calls `fn` at virtual time `at` (not before now), after the datagrams
   // that arrive at the same instant and before the nodes' timers.
   void schedule(Instant at, std::function<void()> fn);
@@ -85,9 +87,12 @@ class Simulator {
   // segment (after its own out loss), at the time it is sent.
   using DeliverHandler = std::function<void(const Deliver&)>;
   using NoticeHandler = std::function<void(const Event&)>;
+  // A stand-in for the node's TUN: the IP packets it would write there.
+  using IpHandler = std::function<void(const wire::Buffer& packet)>;
   using TransmitObserver = std::function<void(Instant, std::size_t from, Locator link, const wire::Buffer& bytes)>;
   void on_deliver(std::size_t index, DeliverHandler h) { nodes_.at(index).deliver = std::move(h); }
   void on_notice(std::size_t index, NoticeHandler h) { nodes_.at(index).notice = std::move(h); }
+  void on_ip(std::size_t index, IpHandler h) { nodes_.at(index).ip = std::move(h); }
   void on_transmit(TransmitObserver o) { transmit_observer_ = std::move(o); }
 
   // Every Deliver a node produced, in order (without a deliver handler).
@@ -108,6 +113,7 @@ class Simulator {
     Instant timer{kNever};  // the deadline queued in timers_
     DeliverHandler deliver;
     NoticeHandler notice;
+    IpHandler ip;
     bool stopped{false};
   };
   struct Arrival {

@@ -30,6 +30,10 @@ constexpr double kAnswerRate = 10;
 constexpr double kAnswerBurst = 20;
 constexpr double kRelayRate = 100;
 constexpr double kRelayBurst = 2000;
+// ICMPv6 errors to the local sender (RFC 4443 2.4(f) asks for a limit): a
+// program learns the MTU from the first; a flood of big packets costs little.
+constexpr double kTooBigRate = 10;
+constexpr double kTooBigBurst = 10;
 
 std::string describe(const wire::Header& h) {
   return "from " + h.source.to_string() + " to " + h.destination.to_string() +
@@ -62,6 +66,7 @@ Node::Node(NodeConfig config, std::uint64_t rng_seed, Logger logger, std::option
       solicit_(config_.discovery_wait_time),
       answers_(kAnswerRate, kAnswerBurst),
       relays_(kRelayRate, kRelayBurst),
+      too_big_answers_(kTooBigRate, kTooBigBurst),
       correspondents_(config_.active_session_ttl),
       peer_bindings_(3 * config_.discovery_wait_time),
       updates_(config_.loc_update_retries, config_.loc_update_retry_wait_time),
@@ -341,7 +346,12 @@ void Node::send_datagram(Locator link, wire::Buffer bytes) {
 }
 
 std::optional<Locator> Node::way_to(Locator destination, Instant now) {
-  return is_active(destination) ? std::optional(destination) : routes_.lookup(destination, now);
+  if (is_active(destination)) return destination;
+  if (auto via = routes_.lookup(destination, now)) return via;
+  // Just moved off it in a soft handoff: still joined, so still a way there
+  // until a route through the new locators is learned.
+  if (is_linked(destination)) return destination;
+  return std::nullopt;
 }
 
 void Node::send_discovery(Locator link, bool solicitation, Instant now) {

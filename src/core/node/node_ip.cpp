@@ -24,7 +24,10 @@ SendStatus Node::send_ip(Instant now, wire::Bytes packet) {
   if (!parsed) {
     stats_.count(parsed.error());
     if (parsed.error() != DropReason::ip_too_big) return SendStatus::refused;
-    actions_.emplace_back(DeliverIp{tun::packet_too_big(packet, static_cast<std::uint32_t>(mtu))});
+    if (too_big_answers_.take(now)) {
+      ++stats_.ip_too_big_answered;
+      actions_.emplace_back(DeliverIp{tun::packet_too_big(packet, static_cast<std::uint32_t>(mtu))});
+    }
     return SendStatus::too_large;
   }
   auto locator = locator_of(parsed->destination, now);
@@ -56,6 +59,7 @@ SendStatus Node::send_ip(Instant now, wire::Bytes packet) {
     send_datagram(*via, tun::to_overlay(packet, *via, destination.locator));
   }
   ++stats_.ip_sent;
+  ip_peers_.sent(destination.nid, packet.size(), now);
   correspondents_.touch(destination, now);  // it hears of our moves
   return SendStatus::sent;
 }
@@ -92,6 +96,7 @@ void Node::receive_sealed_ip(const wire::Header& h, Locator arrival, wire::Bytes
 void Node::deliver_ip(const wire::Header& h, wire::Buffer packet, Instant now) {
   correspondents_.touch(h.source, now);
   ++stats_.ip_delivered;
+  ip_peers_.received(h.source.nid, packet.size(), now);
   actions_.emplace_back(DeliverIp{std::move(packet)});
 }
 

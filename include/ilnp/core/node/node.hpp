@@ -14,6 +14,7 @@
 #include "ilnp/core/forwarding/duplicate_filter.hpp"
 #include "ilnp/core/forwarding/route_table.hpp"
 #include "ilnp/core/forwarding/token_bucket.hpp"
+#include "ilnp/core/tun/peer_traffic.hpp"
 #include "ilnp/core/log.hpp"
 #include "ilnp/core/mobility/correspondents.hpp"
 #include "ilnp/core/mobility/peer_bindings.hpp"
@@ -70,7 +71,7 @@ class Node {
 
   // IP over the overlay (section 13; needs config.ip_prefix): a packet read
   // from the TUN. Refused ones are counted by reason; one too big is answered
-  // with a DeliverIp of an ICMPv6 Packet Too Big.
+  // with a DeliverIp of an ICMPv6 Packet Too Big (rate-limited, RFC 4443 2.4).
   SendStatus send_ip(Instant now, wire::Bytes packet);
 
   // A binding remembered from an earlier run (the state database), seen at
@@ -98,6 +99,7 @@ class Node {
   [[nodiscard]] const std::set<Locator>& linked_locators() const { return linked_; }
   [[nodiscard]] const mobility::Correspondents& correspondents() const { return correspondents_; }
   [[nodiscard]] const mobility::UpdateSender& pending_updates() const { return updates_; }
+  [[nodiscard]] const tun::PeerTraffic& ip_peers() const { return ip_peers_; }
   [[nodiscard]] const std::optional<security::Identity>& identity() const { return identity_; }
   [[nodiscard]] const security::PeerKeys& peer_keys() const { return peer_keys_; }
   [[nodiscard]] std::optional<Ilv> resolve(const std::string& hostname, Instant now) const {
@@ -134,7 +136,8 @@ class Node {
   void receive_ip(const wire::Header& header, Locator arrival, wire::Bytes datagram, Instant now);
   void receive_sealed_ip(const wire::Header& header, Locator arrival, wire::Bytes payload, Instant now);
   void deliver_ip(const wire::Header& header, wire::Buffer packet, Instant now);
-  // The link a datagram to `destination` leaves on: the locator's own, or its route.
+  // The link a datagram to `destination` leaves on: the locator's own, its
+  // route, or (during a soft handoff) the locator being left.
   [[nodiscard]] std::optional<Locator> way_to(Locator destination, Instant now);
   void send_secure_update(Locator via, Ilv peer);
   void learn_route(Locator destination, Locator arrival, Instant now, std::uint8_t hop_limit);
@@ -173,6 +176,8 @@ class Node {
   discovery::SolicitSchedule solicit_;
   forwarding::LinkBudgets answers_;  // solicitations answered per arrival link
   forwarding::LinkBudgets relays_;   // discovery floods relayed per arrival link
+  forwarding::TokenBucket too_big_answers_;  // ICMPv6 Packet Too Big to the local sender
+  tun::PeerTraffic ip_peers_;
   Instant next_rate_log_{};
   std::uint64_t rate_limited_since_log_{0};
   mobility::Correspondents correspondents_;

@@ -26,6 +26,7 @@ struct Stats {
   std::uint64_t updates_received{0};
   std::uint64_t ip_sent{0};       // IP packets from the TUN sent over the overlay
   std::uint64_t ip_delivered{0};  // IP packets from the overlay written to the TUN
+  std::uint64_t ip_too_big_answered{0};  // ICMPv6 Packet Too Big sent back to the TUN
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
   [[nodiscard]] std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
