@@ -39,6 +39,7 @@ LOG = re.compile(r"^" + TS + r" (\S+) (\w+) (\w+): (.*)$")
 MOVING = re.compile(r"^moving from (.+) to (.+)$")
 ACKED = re.compile(r"^locator update acknowledged by (\S+) after (\d+) us")
 LEFT = re.compile(r"^left locator (\S+)")
+LINK = re.compile(r"^link of locator (\S+) (went down|came up)")
 
 
 def epoch(text):
@@ -78,13 +79,18 @@ def parse_out(path):
 
 
 def parse_log(path):
-    """-> {'moves': [{t, from, to, ack_us, left_t}], 'summary': closing line}."""
-    moves, closing = [], None
+    """-> {'moves': [{t, from, to, ack_us, left_t}], 'links': [{t, locator, up}],
+    'summary': closing line}."""
+    moves, links, closing = [], [], None
     for line in read_lines(path):
         m = LOG.match(line)
         if not m:
             continue
         t, text = epoch(m.group(1)), m.group(5)
+        link = LINK.match(text)
+        if link:
+            links.append({"t": t, "locator": link.group(1), "up": link.group(2) == "came up"})
+            continue
         mv = MOVING.match(text)
         if mv:
             moves.append({"t": t, "from": mv.group(1), "to": mv.group(2), "ack_us": [], "left_t": None})
@@ -99,7 +105,7 @@ def parse_log(path):
             continue
         if text.startswith("stopping: "):
             closing = text
-    return {"moves": moves, "closing": closing}
+    return {"moves": moves, "links": links, "closing": closing}
 
 
 def fmt(x, digits=1):
@@ -160,6 +166,9 @@ def analyze(results, plots=True):
                           "ack_ms": mv["ack_us"][0] / 1000 if mv["ack_us"] else None,
                           "left_t": mv["left_t"] - t0 if mv["left_t"] else None})
     moves.sort(key=lambda m: m["t"])
+    # Link events (network.moves = links): the cause of the moves beside them.
+    links = sorted(({"node": node, "t": e["t"] - t0, "locator": e["locator"], "up": e["up"]}
+                    for node, parsed in logs_parsed.items() for e in parsed["links"]), key=lambda e: e["t"])
 
     # Per flow.
     flow_rows, flow_data = [], {}
@@ -236,12 +245,12 @@ def analyze(results, plots=True):
 
     write_tables(results, meta, flow_rows, handoff_rows, moves, wall0)
     out = {"experiment": meta.get("experiment"), "t0_utc": wall0, "flows": flow_rows, "handoffs": handoff_rows,
-           "moves": moves, "conditions": meta.get("conditions", []),
+           "moves": moves, "link_events": links, "conditions": meta.get("conditions", []),
            "node_logs": {n: p["closing"] for n, p in logs_parsed.items()}}
     with open(os.path.join(results, "summary.json"), "w") as f:
         json.dump(out, f, indent=1)
     if plots:
-        plot(results, meta, flow_data, records, moves, t0)
+        plot(results, meta, flow_data, records, moves, links, t0)
     return out
 
 
@@ -303,7 +312,7 @@ def write_tables(results, meta, flow_rows, handoff_rows, moves, wall0):
         f.write("\n".join(md))
 
 
-def plot(results, meta, flow_data, records, moves, t0):
+def plot(results, meta, flow_data, records, moves, links, t0):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -316,6 +325,12 @@ def plot(results, meta, flow_data, records, moves, t0):
             seen.add(m["node"])
             if m["left_t"] is not None:
                 ax.axvline(m["left_t"], color="tab:red", linewidth=0.6, linestyle=":", alpha=0.6)
+        kinds = set()
+        for e in links:
+            kind = "link up" if e["up"] else "link down"
+            ax.axvline(e["t"], color="tab:green" if e["up"] else "tab:purple", linewidth=1.2, linestyle="--",
+                       alpha=0.8, label=("%s (%s)" % (kind, e["node"])) if label and kind not in kinds else None)
+            kinds.add(kind)
         ymax = ax.get_ylim()[1]
         for m in moves:
             ax.text(m["t"], ymax, " " + m["to"].split(":")[-1], color="tab:red", fontsize=6, va="top")
@@ -335,7 +350,7 @@ def plot(results, meta, flow_data, records, moves, t0):
                        label="lost (%s -> %s), at send time" % (s, r), zorder=3)
     ax.set_xlabel("time since first datagram (s)")
     ax.set_ylabel("sequence number")
-    ax.set_title("%s: received sequence numbers (red: moves; dotted: old locator left)" % meta.get("experiment", ""))
+    ax.set_title("%s: received sequence numbers (red: moves; dotted: old locator left; dashed: link down/up)" % meta.get("experiment", ""))
     mark_moves(ax)
     ax.legend(loc="lower right", fontsize=7, markerscale=4)
     ax.grid(alpha=0.3)

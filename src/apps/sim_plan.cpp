@@ -21,13 +21,17 @@ namespace fs = std::filesystem;
 
 const std::set<std::string> kNodeKeys = {"role",  "nid",         "locators",   "move_time", "handoff_time",
                                          "application", "port", "remote", "remote_port", "delay",
-                                         "jitter", "loss",       "rate",       "link_direction"};
+                                         "jitter", "loss",       "rate",       "link_direction", "link_events"};
 const std::vector<std::string> kIniSections = {"link", "network", "transport", "discovery", "application", "log",
                                                "control"};
 const std::vector<std::string> kRoles = {"router", "mn", "cn", "host"};
 const std::vector<std::string> kApplications = {"none", "heartbeat", "experiment"};
 constexpr int kTransportOverhead = 44;  // network header 40 + skinny transport header 4
 const std::regex kLocator("^[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){3}$");
+// A locator of a plan, optionally bound to an interface. Unlike the node's
+// own configuration, a plan's interface names hold no '-' (it separates the
+// sets of a move cycle here).
+const std::regex kPlanLocator("^([0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){3})(?:%([A-Za-z0-9_.]{1,15}))?$");
 
 struct Entry {
   std::string key, value;
@@ -132,8 +136,9 @@ std::vector<std::vector<std::string>> locator_sets(const std::string& text, cons
     for (std::string item; std::getline(items, item, ',');) {
       item = trim(item);
       if (item.empty()) continue;
-      if (!std::regex_match(item, kLocator))
-        throw PlanError(where + ": " + in_quotes(item) + " is not a locator (four hex groups, e.g. 0:0:0:a)");
+      if (!std::regex_match(item, kPlanLocator))
+        throw PlanError(where + ": " + in_quotes(item) +
+                        " is not a locator (four hex groups, e.g. 0:0:0:a, or 0:0:0:a%eth1 on an interface)");
       locs.push_back(item);
     }
     if (locs.empty()) throw PlanError(where + ": empty locator set in " + in_quotes(text));
@@ -253,6 +258,7 @@ struct Topology {
         if (auto v = node.get(key); v && !number_of(*v))
           throw PlanError(w(key) + ": " + key + " " + in_quotes(*v) + " is not a number of seconds");
       (void)node.conditions();
+      (void)node.link_events();
       if (auto nid = node.get("nid"); nid && !std::regex_match(*nid, kLocator))
         throw PlanError(w("nid") + ": nid " + in_quotes(*nid) + " is not four hex groups");
     }
@@ -436,6 +442,16 @@ void meta_fields(JsonWriter& w, const Plan& p) {
     if (c.rate_bps) w.key("rate").value(*c.rate_bps);
     w.end_object();
     w.key("link_direction").value(c.direction);
+    w.key("interfaces").begin_array();
+    for (const auto& i : n.interfaces()) w.value(i);
+    w.end_array();
+    w.key("link_events").begin_array();
+    for (const auto& e : n.link_events()) {
+      w.begin_object();
+      number(w.key("at_s"), e.at_s);
+      w.key("interface").value(e.interface).key("up").value(e.up).end_object();
+    }
+    w.end_array();
     w.end_object();
   }
   w.end_object();
@@ -499,6 +515,55 @@ Conditions PlanNode::conditions() const {
   if (auto v = value("rate"); v && rate_bits(*v, w("rate")) > 0) c.rate_bps = rate_bits(*v, w("rate"));
   c.direction = get_or("link_direction", "both");
   return c;
+}
+
+std::vector<std::string> PlanNode::interfaces() const {
+  std::vector<std::string> out;
+  auto fallback = ini().at("link.mcast_interface");
+  for (const auto& set : locator_sets(get_or("locators", ""), name))
+    for (const auto& item : set) {
+      std::smatch m;
+      std::regex_match(item, m, kPlanLocator);
+      auto interface = m[2].matched ? m[2].str() : fallback;
+      if (!contains(out, interface)) out.push_back(interface);
+    }
+  return out;
+}
+
+std::vector<std::string> PlanNode::locators_on(const std::string& interface) const {
+  std::vector<std::string> out;
+  auto fallback = ini().at("link.mcast_interface");
+  for (const auto& set : locator_sets(get_or("locators", ""), name))
+    for (const auto& item : set) {
+      std::smatch m;
+      std::regex_match(item, m, kPlanLocator);
+      if ((m[2].matched ? m[2].str() : fallback) == interface && !contains(out, m[1].str())) out.push_back(m[1].str());
+    }
+  return out;
+}
+
+std::vector<LinkEvent> PlanNode::link_events() const {
+  std::vector<LinkEvent> out;
+  auto text = get("link_events");
+  if (!text) return out;
+  auto w = where("link_events").empty() ? "[node " + name + "]" : where("link_events");
+  auto known = interfaces();
+  std::istringstream items(*text);
+  for (std::string item; std::getline(items, item, ',');) {
+    std::istringstream words(item);
+    std::string at, what, interface, extra;
+    words >> at >> what >> interface;
+    auto seconds = number_of(at);
+    if (!seconds || *seconds < 0 || (what != "down" && what != "up") || interface.empty() || (words >> extra))
+      throw PlanError(w + ": link event " + in_quotes(trim(item)) +
+                      " is not 'SECONDS down|up INTERFACE' (e.g. 4 down eth0)");
+    if (!contains(known, interface))
+      throw PlanError(w + ": link event " + in_quotes(trim(item)) + ": " + name + "'s locators use " +
+                      join(known, ", ") + ", not " + interface);
+    out.push_back(LinkEvent{*seconds, interface, what == "up"});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+  return out;
 }
 
 std::map<std::string, std::string> PlanNode::ini() const {

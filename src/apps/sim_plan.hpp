@@ -28,6 +28,15 @@ struct Conditions {
   std::string direction{"both"};  // out | in | both
 };
 
+// `link_events = 4 down eth0, 7 up eth0`: at 4 s after the senders start the
+// node's eth0 goes down (on the testbed `ip link set dev eth0 down`; in the
+// simulator its locators on eth0 stop carrying), at 7 s it comes back.
+struct LinkEvent {
+  double at_s{0};
+  std::string interface;
+  bool up{false};
+};
+
 struct PlanNode {
   std::string name;
   // Raw topology keys (role, locators, SECTION.KEY ...) in first-set order,
@@ -45,6 +54,14 @@ struct PlanNode {
   [[nodiscard]] std::string application() const { return get_or("application", "none"); }
   [[nodiscard]] bool mobile() const;
   [[nodiscard]] Conditions conditions() const;
+  // The interfaces its locators are joined on (LOCATOR%IFACE, or the
+  // link.mcast_interface), in first-use order.
+  [[nodiscard]] std::vector<std::string> interfaces() const;
+  // The locators joined on `interface` (four hex groups, no %IFACE).
+  [[nodiscard]] std::vector<std::string> locators_on(const std::string& interface) const;
+  // Sorted by time; throws PlanError for a malformed event or an interface
+  // none of its locators uses.
+  [[nodiscard]] std::vector<LinkEvent> link_events() const;
   // The node's configuration, as "section.key" -> value.
   [[nodiscard]] std::map<std::string, std::string> ini() const;
 };

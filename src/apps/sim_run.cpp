@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <stdexcept>
 
 #include "config.hpp"
@@ -76,8 +77,14 @@ std::string origin_of(const PlanNode& node, const std::string& ini_key) {
 }
 
 Config node_config(const PlanNode& node) {
+  // The simulator's links are segments, not interfaces: every interface
+  // named (the default, LOCATOR%IFACE) becomes lo, which every host has.
+  static const std::regex bound_interface(R"(%[A-Za-z0-9_.]+)");
   std::vector<std::pair<std::string, std::string>> keys;
-  for (const auto& [k, v] : node.ini()) keys.emplace_back(k, k == "link.mcast_interface" ? "lo" : v);
+  for (const auto& [k, v] : node.ini())
+    keys.emplace_back(k, k == "link.mcast_interface" ? "lo"
+                         : k == "network.locators" ? std::regex_replace(v, bound_interface, "%lo")
+                                                   : v);
   try {
     return load_config(std::nullopt, keys);
   } catch (const ConfigError& e) {
@@ -194,6 +201,9 @@ class Run {
     auto settle = seconds_f(experiment ? plan_.settle_s : 0);
     for (const auto& name : groups.senders)
       sim_.schedule(Instant{} + settle, [this, &n = node_named(name)] { start(n); });
+    for (auto& n : nodes_)
+      for (const auto& e : n->plan.link_events())
+        sim_.schedule(Instant{} + settle + seconds_f(e.at_s), [this, &n = *n, e] { link_event(n, e); });
 
     double run_time = experiment ? *plan_.run_time_s : plan_.run_time_s.value_or(options_.topology_run_time_s);
     auto deadline = Instant{} + settle + seconds_f(run_time + (experiment ? kStopGrace_s : 0));
@@ -264,6 +274,16 @@ class Run {
     });
   }
 
+  // The testbed runs `ip link set dev IFACE down|up`; here the node's
+  // segments on that interface stop or resume carrying.
+  void link_event(SimNodeState& n, const LinkEvent& e) {
+    if (!n.running) return;
+    n.log.write(wall_text(sim_.now()) + " " + n.config.node.hostname + " application info: link event: " +
+                e.interface + (e.up ? " up" : " down"));
+    for (const auto& text : n.plan.locators_on(e.interface))
+      if (auto locator = Locator::parse(text)) sim_.link_changed(n.index, *locator, e.up);
+  }
+
   void stop(SimNodeState& n) {
     if (!n.running) return;
     n.running = false;
@@ -306,7 +326,8 @@ class Run {
     w.key("transmissions").value(report.transmissions);
     const auto& c = sim_.counters();
     w.key("link_drops").begin_object().key("out").value(c.lost_out).key("in").value(c.lost_in);
-    w.key("queue").value(c.queue_drops).key("left_group").value(c.missed_left).end_object();
+    w.key("queue").value(c.queue_drops).key("left_group").value(c.missed_left).key("link_down").value(c.link_down);
+    w.end_object();
     if (pcap_) w.key("trace").value("trace.pcap");
     w.key("wall_time_s").value(report.wall_s);
     w.end_object();

@@ -94,8 +94,12 @@ void Simulator::transmit(std::size_t from, Transmit t) {
     if (transmit_observer_) transmit_observer_(now_, from, t.link, t.bytes);
     return relay->send(now_, from, t.link, t.bytes);
   }
-  auto out = pass(sender.link.out, sender.out_free, t.bytes.size());
   record(from, t.link, t.bytes);
+  if (sender.links_down.contains(t.link)) {
+    ++counters_.link_down;
+    return;
+  }
+  auto out = pass(sender.link.out, sender.out_free, t.bytes.size());
   if (!out) {
     ++counters_.lost_out;
     return;
@@ -185,6 +189,10 @@ void Simulator::run_until(Instant until) {
     if (next_arrival == next) {
       auto a = arrivals_.top();
       arrivals_.pop();
+      if (nodes_[a.to].links_down.contains(a.link)) {
+        ++counters_.link_down;
+        continue;
+      }
       // A node that left the group while the datagram was in flight misses it.
       if (!nodes_[a.to].joined.contains(a.link)) {
         ++counters_.missed_left;
@@ -217,6 +225,17 @@ SendStatus Simulator::send_to_host(std::size_t from, Port source_port, const std
   auto status = nodes_.at(from).node->send_to_host(now_, source_port, host, port, data);
   drain(from);
   return status;
+}
+
+void Simulator::link_changed(std::size_t index, Locator locator, bool up) {
+  auto& n = nodes_.at(index);
+  if (up) {
+    n.links_down.erase(locator);
+  } else {
+    n.links_down.insert(locator);
+  }
+  n.node->link_changed(now_, locator, up);
+  drain(index);
 }
 
 SendStatus Simulator::send_ip(std::size_t from, wire::Bytes packet) {

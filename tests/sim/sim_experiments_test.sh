@@ -5,7 +5,8 @@
 # duplicate nothing, count their datagrams at both ends, move at least 6
 # times and make non-empty PNG and PDF plots; the hard-handoff variant must
 # lose datagrams (so the soft-handoff checks can fail); the lossy variant
-# loses some, and every flow still ends. A few seconds in all.
+# loses some, and every flow still ends; the link-events experiment moves
+# at each scripted link down and up, duplicating nothing. A few seconds in all.
 #
 # usage: sim_experiments_test.sh ILNP_BINARY
 set -euo pipefail
@@ -44,6 +45,8 @@ done
 run exp1-cn-to-mn-hard-ci
 # Lossy links: 1% loss and 20 ms +- 5 ms at alice, 2 Mbit/s at bob.
 run exp1-lossy-ci
+# Link events scripted in the experiment file: alice's eth0 down and up twice.
+run exp4-link-events-ci
 "$py" - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
@@ -61,6 +64,15 @@ for name, what in (("exp1-cn-to-mn-hard-ci", "hard handoff"), ("exp1-lossy-ci", 
 hard = json.load(open(os.path.join(out, "exp1-cn-to-mn-hard-ci", "summary.json")))
 if sum(h["lost"] for h in hard["handoffs"]) <= 0:
     problems.append("hard handoff: no handoff row shows a loss")
+links = json.load(open(os.path.join(out, "exp4-link-events-ci", "summary.json")))
+f = links["flows"][0]
+events = ["%s %s" % (e["locator"], "up" if e["up"] else "down") for e in links["link_events"]]
+print("exp4-link-events-ci: sent %d received %d lost %d duplicates %d, %d moves, link events %s" % (
+    f["sent"], f["received"], f["lost"], f["duplicates"], f["moves"], ", ".join(events)))
+if events != ["0:0:0:a down", "0:0:0:a up"] * 2:
+    problems.append("link events: %s, not a down and up twice" % events)
+if f["moves"] != 4 or f["duplicates"] != 0 or f["lost"] > 20 or f["sent"] < 1900:
+    problems.append("link events: flow %s" % f)
 conds = json.load(open(os.path.join(out, "exp1-lossy-ci", "summary.json")))["conditions"]
 applied = sorted("%s %s %s" % (c["node"], c["direction"], c["condition"]) for c in conds if c["mechanism"] == "ilnp sim")
 if len(applied) != 8:  # alice: loss, delay, jitter x out/in; bob: rate x out/in

@@ -3,9 +3,12 @@
 tests): every flow's datagrams were counted at both ends (the sender's and
 the receiver's own JSON summaries agree with the records), the mobile node
 moved at least MIN_MOVES times, the plots are non-empty PNG and PDF files,
-and, when --lossless, nothing was lost or duplicated (soft handoff).
+and, when --lossless, nothing was lost or duplicated (soft handoff). With
+--link-events N: the logs show N link events, no flow duplicated anything or
+lost more than --max-lost.
 
 usage: check_results.py DIR [--lossless] [--min-moves N] [--min-sent N]
+                            [--link-events N --max-lost N]
 """
 import argparse
 import csv
@@ -18,6 +21,8 @@ p.add_argument("dir")
 p.add_argument("--lossless", action="store_true")
 p.add_argument("--min-moves", type=int, default=6)
 p.add_argument("--min-sent", type=int, default=1500)
+p.add_argument("--link-events", type=int)
+p.add_argument("--max-lost", type=int, default=0)
 args = p.parse_args()
 problems = []
 
@@ -45,12 +50,18 @@ for f in s["flows"]:
     need(n_rcvd >= f["received"] > 0, "%s: %d received records for %d received" % (name, n_rcvd, f["received"]))
     need(f["moves"] >= args.min_moves, "%s: only %d moves during the flow" % (name, f["moves"]))
     need(f["updates_acknowledged"] >= f["moves"], "%s: %d of %d updates acknowledged" % (name, f["updates_acknowledged"], f["moves"]))
+    if args.link_events is not None:
+        need(f["lost"] <= args.max_lost, "%s: lost %d across link events (at most %d)" % (name, f["lost"], args.max_lost))
+        need(f["duplicates"] == 0, "%s: %d duplicates" % (name, f["duplicates"]))
     if args.lossless:
         need(f["lost"] == 0, "%s: lost %d of %d in soft handoff" % (name, f["lost"], f["sent"]))
         need(f["duplicates"] == 0, "%s: %d duplicates" % (name, f["duplicates"]))
     print("ok: %s sent %d received %d lost %d duplicates %d longest gap %.0f ms, %d moves" % (
         name, f["sent"], f["received"], f["lost"], f["duplicates"], f["longest_gap_ms"] or 0, f["moves"]))
 need(len(s["handoffs"]) >= args.min_moves, "only %d handoff rows" % len(s["handoffs"]))
+if args.link_events is not None:
+    need(len(s["link_events"]) == args.link_events, "%d link events in the logs, not %d: %s" % (
+        len(s["link_events"]), args.link_events, s["link_events"]))
 for base in ("sequence", "throughput"):
     for ext, magic in (("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF")):
         path = os.path.join(args.dir, "%s.%s" % (base, ext))

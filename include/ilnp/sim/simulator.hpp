@@ -49,6 +49,7 @@ struct SimCounters {
   std::uint64_t lost_in{0};        // dropped by a receiver's in conditions or the segment
   std::uint64_t queue_drops{0};    // rate-limit queue full
   std::uint64_t missed_left{0};    // arrived after the receiver left the group
+  std::uint64_t link_down{0};      // sent or arriving on a node's link that is down
 };
 
 class Simulator {
@@ -78,6 +79,10 @@ class Simulator {
   // Calls `fn` at virtual time `at` (not before now), after the datagrams
   // that arrive at the same instant and before the nodes' timers.
   void schedule(Instant at, std::function<void()> fn);
+  // The node's link to `locator` goes down or comes back (a cable pulled): while
+  // down nothing it sends there leaves and nothing arrives; the node is told
+  // (Node::link_changed), as the link monitor would.
+  void link_changed(std::size_t index, Locator locator, bool up);
   // The node's process ends: it leaves every group and does nothing more.
   void stop_node(std::size_t index);
   [[nodiscard]] bool stopped(std::size_t index) const { return nodes_.at(index).stopped; }
@@ -106,6 +111,7 @@ class Simulator {
   struct SimNode {
     std::unique_ptr<Node> node;
     std::set<Locator> joined;
+    std::set<Locator> links_down;
     std::vector<Deliver> delivered;
     NodeLink link;
     Instant out_free{};  // the out rate limiter is busy until then

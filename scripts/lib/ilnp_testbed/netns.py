@@ -137,6 +137,7 @@ class Testbed:
             sh(["ip", "-n", ns, "link", "set", "eth0", "addrgenmode", "none"])
             sh(["ip", "-n", ns, "addr", "add", "fd00::%x/64" % node.index, "dev", "eth0", "nodad"])
             sh(["ip", "-n", ns, "link", "set", "eth0", "up"])
+            self._add_interfaces(node, ns, br)
             conds, direction = node.conditions()
             sides = []
             in_ns = conditions.run_local(["ip", "netns", "exec", ns])
@@ -158,6 +159,27 @@ class Testbed:
                 "locators": node.locators, "mobile": node.is_mobile,
             }
             self.save()
+
+    def _add_interfaces(self, node, ns, br):
+        """A veth on the bridge for each further interface the node's
+        locators name (LOCATOR%eth1): a second network card on the same LAN.
+        Addresses survive a link event (keep_addr_on_down), as a Pi's
+        link-local one comes back with its link: multicast needs a source.
+        Link conditions apply to eth0 only."""
+        for k, interface in enumerate([i for i in node.interfaces if i != "eth0"], 1):
+            port = ("n%d%s" % (node.index, interface))[:15]
+            sh(["ip", "-n", br, "link", "add", port, "type", "veth", "peer", "name", interface, "netns", ns])
+            sh(["ip", "-n", br, "link", "set", port, "addrgenmode", "none"])
+            sh(["ip", "-n", br, "link", "set", port, "master", "br0", "up"])
+            sh(["ip", "-n", ns, "link", "set", interface, "addrgenmode", "none"])
+            sh(["ip", "-n", ns, "addr", "add", "fd%02x::%x/64" % (k, node.index), "dev", interface, "nodad"])
+            sh(["ip", "-n", ns, "link", "set", interface, "up"])
+        for interface in node.interfaces:
+            sh(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.%s.keep_addr_on_down=1" % interface])
+
+    def set_link(self, node, interface, up):
+        """A link event: `ip link set dev INTERFACE up|down` in NODE's namespace."""
+        sh(["ip", "-n", self.ns(node), "link", "set", "dev", interface, "up" if up else "down"])
 
     def start(self, node, program=None, detach=False):
         """Starts NODE's process (`ilnp PROGRAM -c node.ini`) in its namespace

@@ -23,6 +23,8 @@ class Node:
     role = property(lambda self: self.meta["role"])
     locators = property(lambda self: self.meta["locators"])
     is_mobile = property(lambda self: self.meta["mobile"])
+    interfaces = property(lambda self: self.meta["interfaces"])  # of its locators, the first is eth0's role
+    link_events = property(lambda self: self.meta["link_events"])  # [{at_s, interface, up}], by time
 
     def conditions(self):
         """{'delay': s, 'jitter': s, 'loss': percent, 'rate': bit/s} of what is

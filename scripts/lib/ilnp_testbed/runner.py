@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 
 from . import conditions, netns
@@ -54,6 +55,9 @@ class NetnsBackend:
             if os.path.exists(src):
                 shutil.copyfile(src, os.path.join(dest, "%s.%s" % (node, ext)))
 
+    def set_link(self, node, interface, up):
+        self.tb.set_link(node, interface, up)
+
     def teardown(self):
         self.tb.destroy()
 
@@ -86,6 +90,36 @@ def wait_with_progress(running, total, limit, poll=0.5):
     return not running()
 
 
+class LinkEvents:
+    """The plan's link events, each at its time after the senders started,
+    from a timer thread; each applied one is recorded in meta["link_events_applied"]."""
+
+    def __init__(self, topo, backend, meta):
+        self.backend, self.meta, self.t0, self.timers = backend, meta, time.time(), []
+        meta["link_events_applied"] = []
+        for node in topo.nodes.values():
+            for e in node.link_events:
+                timer = threading.Timer(e["at_s"], self.apply, (node.name, e))
+                timer.daemon = True
+                self.timers.append(timer)
+        for timer in self.timers:
+            timer.start()
+
+    def apply(self, node, e):
+        what = "%s %s %s" % (node, e["interface"], "up" if e["up"] else "down")
+        try:
+            self.backend.set_link(node, e["interface"], e["up"])
+            self.meta["link_events_applied"].append({"node": node, "interface": e["interface"], "up": e["up"],
+                                                     "at_s": round(time.time() - self.t0, 3)})
+            say("link event: " + what)
+        except Exception as x:
+            self.meta["problems"].append("link event %s failed: %s" % (what, x))
+
+    def cancel(self):
+        for timer in self.timers:
+            timer.cancel()
+
+
 def run(experiment, backend, out_dir, keep=False):
     """Brings the nodes up in the plan's order (routers, then the other
     non-senders, then the senders), waits for the senders to finish and the receivers to stop,
@@ -97,6 +131,7 @@ def run(experiment, backend, out_dir, keep=False):
     meta["mode"] = backend.mode
     meta["problems"] = []
     started = {}
+    link_events = None
     t_begin = time.time()
     try:
         say("preparing %d nodes of %s" % (len(topo.nodes), topo.name))
@@ -108,7 +143,7 @@ def run(experiment, backend, out_dir, keep=False):
         senders = set(groups["senders"])
         routers = [topo.nodes[n] for n in groups["routers"]]
         others = [topo.nodes[n] for n in groups["others"]]
-        first_set = lambda n: n.locators.split("-")[0].split(",")[0].strip()  # noqa: E731
+        first_set = lambda n: n.locators.split("-")[0].split(",")[0].split("%")[0].strip()  # noqa: E731
 
         def start_group(group, what):
             for n in group:
@@ -130,6 +165,7 @@ def run(experiment, backend, out_dir, keep=False):
         for name in sorted(senders):
             backend.start(name)
             started[name] = time.time()
+        link_events = LinkEvents(topo, backend, meta)
         limit = experiment.run_time + experiment.sender_grace
         if not wait_with_progress(lambda: [s for s in sorted(senders) if backend.alive(s)], experiment.run_time, limit):
             meta["problems"].append("senders still running %g s after start: stopped" % limit)
@@ -155,6 +191,8 @@ def run(experiment, backend, out_dir, keep=False):
             except Exception:
                 pass
     finally:
+        if link_events:
+            link_events.cancel()
         for name in topo.nodes:
             try:
                 backend.collect(name, os.path.join(out_dir, "logs"))
