@@ -15,7 +15,7 @@ node_packages=(
 # the package test (lintian, systemd-analyze).
 test_packages=(
   clang libclang-rt-dev libgtest-dev libgmock-dev libbenchmark-dev ccache
-  iproute2 iptables nftables ncat netcat-openbsd python3 python3-matplotlib procps tshark sqlite3
+  iproute2 iptables nftables ncat netcat-openbsd iputils-tracepath python3 python3-matplotlib procps tshark sqlite3
   openssh-server openssh-client lintian systemd file
 )
 

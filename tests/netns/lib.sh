@@ -240,6 +240,46 @@ netns_wait_exit() {
   return "$status"
 }
 
+# netns_sshd NODE ADDRESS PORT: an sshd (process label "sshd") in NODE's
+# namespace listening on ADDRESS:PORT, with a throwaway host key and a client
+# key for root (NETNS_SSH_OPTS: the client options to use it; add -p).
+# Installs openssh when missing. Returns 1 with a log line when sshd cannot
+# run here, for the caller to skip its ssh part.
+netns_sshd() {
+  local node=$1 address=$2 port=$3 d="$NETNS_DIR/ssh"
+  if ! command -v sshd >/dev/null && [[ ! -x /usr/sbin/sshd ]] || ! command -v ssh >/dev/null; then
+    log "installing openssh-server and openssh-client"
+    DEBIAN_FRONTEND=noninteractive timeout 120 apt-get install -y -qq openssh-server openssh-client >/dev/null 2>&1 ||
+      { log "no ssh: openssh could not be installed"; return 1; }
+  fi
+  mkdir -p "$d" && chmod 700 "$d"
+  if ! ssh-keygen -q -t ed25519 -N '' -f "$d/host_key" || ! ssh-keygen -q -t ed25519 -N '' -f "$d/client_key"; then
+    log "no ssh: ssh-keygen failed"
+    return 1
+  fi
+  cp "$d/client_key.pub" "$d/authorized_keys"
+  cat >"$d/sshd_config" <<EOF
+Port $port
+ListenAddress $address
+HostKey $d/host_key
+AuthorizedKeysFile $d/authorized_keys
+PidFile $d/sshd.pid
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+EOF
+  mkdir -p /run/sshd  # sshd's privilege separation directory
+  netns_start "$node" sshd -- /usr/sbin/sshd -f "$d/sshd_config" -D -e
+  if ! wait_for 5 "sshd listens on $node" bash -c "ip netns exec '$(netns_name "$node")' ss -ltn | grep -q ':$port '"; then
+    log "no ssh: sshd cannot run here: $(tail -n 3 "$(err_of sshd)" | tr '\n' ' ')"
+    return 1
+  fi
+  NETNS_SSH_OPTS=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
+    -o ConnectTimeout=10 -i "$d/client_key")
+}
+
 deadline_in() { awk -v now="$(date +%s.%N)" -v d="$1" 'BEGIN { printf "%.3f", now + d }'; }
 before() { awk -v now="$(date +%s.%N)" -v d="$1" 'BEGIN { exit !(now < d) }'; }
 

@@ -172,40 +172,10 @@ fi
 
 # ---- ssh through the gateway
 ssh_part() {
-  if ! command -v sshd >/dev/null && [[ ! -x /usr/sbin/sshd ]] || ! command -v ssh >/dev/null; then
-    log "installing openssh-server and openssh-client"
-    DEBIAN_FRONTEND=noninteractive timeout 120 apt-get install -y -qq openssh-server openssh-client >/dev/null 2>&1 ||
-      { log "SKIP ssh: openssh could not be installed"; return 0; }
-  fi
-  local d="$NETNS_DIR/ssh"
-  mkdir -p "$d" && chmod 700 "$d"
-  if ! ssh-keygen -q -t ed25519 -N '' -f "$d/host_key" || ! ssh-keygen -q -t ed25519 -N '' -f "$d/client_key"; then
-    log "SKIP ssh: ssh-keygen failed"
-    return 0
-  fi
-  cp "$d/client_key.pub" "$d/authorized_keys"
-  cat >"$d/sshd_config" <<EOF
-Port 2222
-ListenAddress 127.0.0.1
-HostKey $d/host_key
-AuthorizedKeysFile $d/authorized_keys
-PidFile $d/sshd.pid
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-EOF
-  mkdir -p /run/sshd  # sshd's privilege separation directory
-  netns_start bob sshd -- /usr/sbin/sshd -f "$d/sshd_config" -D -e
-  if ! wait_for 5 "sshd listens on bob" bash -c "ip netns exec '$(netns_name bob)' ss -ltn | grep -q ':2222 '"; then
-    log "SKIP ssh: sshd cannot run here: $(tail -n 3 "$(err_of sshd)" | tr '\n' ' ')"
-    return 0
-  fi
+  netns_sshd bob 127.0.0.1 2222 || { log "SKIP ssh"; return 0; }
   ctl bob stream serve ssh 127.0.0.1:2222 >/dev/null || fail "stream serve ssh"
   ctl alice stream listen 6001 bob ssh >/dev/null || fail "stream listen 6001"
-  local opts=(-p 6001 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
-    -o ConnectTimeout=10 -i "$d/client_key" root@127.0.0.1)
+  local opts=("${NETNS_SSH_OPTS[@]}" -p 6001 root@127.0.0.1)  # alice's stream listener
   local said
   said=$(in_ns alice timeout 20 ssh "${opts[@]}" echo ok 2>"$NETNS_DIR/ssh1.err") ||
     fail "ssh through the gateway failed: $(tail -n 5 "$NETNS_DIR/ssh1.err")"

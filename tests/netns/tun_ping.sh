@@ -4,11 +4,13 @@
 # between a and c every 3 s with a 1 s soft handoff, bob stays on b.
 #
 # Asserts: ping from alice to bob's identifier address at 100/s across at
-# least six moves loses nothing; a TCP transfer (ncat) over the TUNs arrives
-# with its SHA-256 intact; a packet from the TUN with a source that is not
+# least six moves loses nothing (a few per move in the hard handoff); a
+# 100 MB TCP transfer over the TUNs, across moves, arrives with its SHA-256
+# intact and no stall over 200 ms in a soft handoff (the longest is printed); a packet from the TUN with a source that is not
 # alice's identifier address is dropped and counted (ip_spoofed_source);
 # programs resolve bob.ilnp through the NSS module (getent as root and as
-# nobody, ping, and the TCP transfer by name), an unknown name is not found;
+# nobody, ping, the TCP transfer and ssh by name, an ssh session across a
+# move), an unknown name is not found; tracepath shows the MTU;
 # a too-big ping gets an ICMPv6 Packet Too Big, and a burst of them gets no
 # more answers than the rate limit allows; `ctl status` shows the interface
 # and bob's packet counts; without CAP_NET_ADMIN the node says so and exits
@@ -17,7 +19,8 @@
 # usage: tun_ping.sh ILNP_BINARY [plain|sealed|legacy]   (exit 77: skipped, not root)
 #   ILNP_NSS_DIR: the directory of libnss_ilnp.so.2 (CTest passes the build's)
 #   plain: secure mode (signed discovery and updates), IP in clear;
-#   sealed: security.encrypt (next header 48); legacy: the prototype's mode.
+#   sealed: security.encrypt (next header 48); legacy: the prototype's mode,
+#   with a hard handoff (handoff_time 0) where the others have a 1 s soft one.
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 netns_require
@@ -28,13 +31,14 @@ command -v ncat >/dev/null 2>&1 || skip "needs ncat"
 
 MODE=${2:-plain}
 PINGS=${TUN_PINGS:-2400} # at 100/s: 24 s, eight moves of 3 s
-BYTES=${TUN_BYTES:-20000000}
+BYTES=${TUN_BYTES:-100000000}
 common=(--link.mcast_interface=eth0 --discovery.wait_time=2 --network.default_hop_limit=4
   --network.log=info)
+HANDOFF=1
 case $MODE in
   plain) ;;
   sealed) common+=(--security.encrypt=true) ;;
-  legacy) common+=(--security.mode=legacy) ;;
+  legacy) common+=(--security.mode=legacy); HANDOFF=0 ;;
   *) fail "mode '$MODE' is not plain, sealed or legacy" ;;
 esac
 
@@ -48,7 +52,7 @@ wait_for 5 "router joined its locators" has_line "$(err_of router)" 'joined loca
 netns_start bob bob -- "$ILNP" node "${common[@]}" --discovery.hostname=bob --network.locators=0:0:0:b \
   --tun.enable=true --tun.names_dir="$NETNS_DIR/names-bob"
 netns_start alice alice -- "$ILNP" node "${common[@]}" --discovery.hostname=alice \
-  --network.locators=0:0:0:a-0:0:0:c --network.move_time=3 --network.handoff_time=1 --tun.enable=true \
+  --network.locators=0:0:0:a-0:0:0:c --network.move_time=3 --network.handoff_time=$HANDOFF --tun.enable=true \
   --tun.names_dir="$NETNS_DIR/names-alice"
 
 address_of() { sed -n 's/.*tun: interface ilnp0 address \([0-9a-f:]*\)\/64 mtu \([0-9]*\).*/\1/p' "$(err_of "$1")"; }
@@ -89,23 +93,59 @@ log "ping: $stats; $rtt; $moves moves during it"
 received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$stats")
 min_moves=$((PINGS / 400)) # a move every 3 s: 6 for the default 24 s of pings
 check "alice moved at least $min_moves times during the pings ($moves)" ge "$moves" "$min_moves"
-check "all $PINGS pings answered across the moves (received=$received)" test "${received:-0}" -eq "$PINGS"
+if ((HANDOFF > 0)); then
+  check "all $PINGS pings answered across the moves (received=$received)" test "${received:-0}" -eq "$PINGS"
+else  # hard: what was in flight to the locator left, at most a few per move
+  check "pings answered but for at most 5 per move (received=$received)" ge "${received:-0}" $((PINGS - 5 * moves))
+fi
 
-# TCP over the TUNs, while alice keeps moving.
-head -c "$BYTES" /dev/urandom >"$NETNS_DIR/sent.bin"
-in_bob ncat -6 -l 5000 --recv-only >"$NETNS_DIR/received.bin" &
-ncat_pid=$!
-sleep 0.5
-t0=$(date +%s.%N)
+# TCP over the TUNs, by name, while alice keeps moving: tcp_hash.py's sink on
+# bob's identifier address answers the SHA-256 and the longest wait between
+# two reads.
+netns_start bob sink -- python3 "$NETNS_LIB_DIR/tcp_hash.py" sink 5000 "$bob_addr"
+wait_for 5 "bob's TCP sink" has_line "$(out_of sink)" '^listening' || fail "the TCP sink did not start"
 moves_before=$(count_lines "$(err_of alice)" 'moving from')
-by_name timeout 60 ncat -6 --send-only bob.ilnp 5000 <"$NETNS_DIR/sent.bin" || fail "the TCP transfer to bob.ilnp failed"
-wait "$ncat_pid" || true
-secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-sent_sha=$(sha256sum <"$NETNS_DIR/sent.bin" | cut -d' ' -f1)
-got_sha=$(sha256sum <"$NETNS_DIR/received.bin" | cut -d' ' -f1)
+transfer=$(by_name timeout 90 python3 "$NETNS_LIB_DIR/tcp_hash.py" source 5000 "$BYTES" bob.ilnp) ||
+  fail "the TCP transfer to bob.ilnp failed: $transfer"
 moves=$(($(count_lines "$(err_of alice)" 'moving from') - moves_before))
-log "TCP: $BYTES bytes in ${secs}s ($(awk -v b="$BYTES" -v s="$secs" 'BEGIN { printf "%.1f", b * 8 / s / 1e6 }') Mbit/s), $moves moves during it"
-check "the TCP transfer arrived with its SHA-256 intact" test "$sent_sha" = "$got_sha"
+field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$transfer" "$1"; }
+gap=$(field longest_gap_ms)
+log "TCP: $BYTES bytes in $(field seconds) s ($(field MBps) MB/s), longest stall $gap ms, $moves moves during it"
+check "the TCP transfer arrived with its SHA-256 intact" test "$(field ok)" = True
+# A move every 3 s: a transfer over 3 s spans one (a faster machine may not).
+if awk -v t="$(field seconds)" 'BEGIN { exit !(t > 3) }'; then
+  check "alice moved during the transfer ($moves)" ge "$moves" 1
+else
+  log "the transfer took under 3 s: it may not have spanned a move ($moves)"
+fi
+if ((HANDOFF > 0)); then
+  check "no stall over 200 ms in the soft handoffs (longest $gap ms)" awk -v g="$gap" 'BEGIN { exit !(g <= 200) }'
+fi
+
+# ssh by name: sshd on bob's identifier address, and a session across a move.
+ssh_result="ssh skipped"
+if netns_sshd bob "$bob_addr" 2222; then
+  ssh_to_bob=(timeout 20 ssh "${NETNS_SSH_OPTS[@]}" -p 2222 root@bob.ilnp)
+  said=$(by_name "${ssh_to_bob[@]}" echo ok 2>"$NETNS_DIR/ssh.err") ||
+    fail "ssh root@bob.ilnp failed: $(tail -n 5 "$NETNS_DIR/ssh.err")"
+  check "ssh root@bob.ilnp printed ok" test "$said" = ok
+  moves_before=$(count_lines "$(err_of alice)" 'moving from')
+  said=$(by_name "${ssh_to_bob[@]}" 'sleep 3.5; echo still ok' 2>>"$NETNS_DIR/ssh.err") || true
+  moves=$(($(count_lines "$(err_of alice)" 'moving from') - moves_before))
+  check "an ssh session across $moves move(s) of alice ended well" test "$said" = "still ok" -a "$moves" -ge 1
+  ssh_result="ssh by name across a move"
+else
+  log "SKIP ssh by name"
+fi
+
+# tracepath finds the TUN's MTU as the path MTU.
+if command -v tracepath >/dev/null; then
+  in_alice timeout 20 tracepath -6 -n -m 3 "$bob_addr" >"$NETNS_DIR/tracepath.out" 2>&1 || true
+  log "tracepath: $(tail -n 1 "$NETNS_DIR/tracepath.out")"
+  check "tracepath shows pmtu $mtu" grep -q "pmtu $mtu" "$NETNS_DIR/tracepath.out"
+else
+  log "SKIP tracepath: not installed (iputils-tracepath)"
+fi
 
 # Packet Too Big: raise the TUN's MTU behind the node's back, ping with DF.
 in_alice ip link set ilnp0 mtu 1500
@@ -166,4 +206,4 @@ log "alice: $(summary_line "$(err_of alice)" | sed 's/.*stopping: //')"
 log "bob: $(summary_line "$(err_of bob)" | sed 's/.*stopping: //')"
 check "alice counted the spoofed packets (ip_spoofed_source=$spoof_drops)" ge "$spoof_drops" 3
 check "the router forwarded IP without a TUN" gt "$(summary_count "$(err_of router)" forwarded)" "$PINGS"
-echo "PASS: IP over the overlay ($MODE): $PINGS pings at 100/s across alice's moves, 0 lost; $BYTES bytes by TCP intact in $(elapsed)s"
+echo "PASS: IP over the overlay ($MODE, handoff_time $HANDOFF): $received of $PINGS pings at 100/s answered across alice's moves; $BYTES bytes by TCP intact, longest stall $gap ms; $ssh_result; in $(elapsed)s"
