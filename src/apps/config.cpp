@@ -48,7 +48,8 @@ constexpr KeySpec kKeys[] = {
     {"link.log", "false", "link log: true (=info), false (=warn) or error|warn|info|debug"},
     {"network.locators", nullptr,
      "locators (required): 'a, b' joins both; 'a-b-c' moves through a, b, c (e.g. 0:0:0:a-0:0:0:b); "
-     "'0:0:0:a%eth0, 0:0:0:b%wlan0' joins each on its own interface (default: link.mcast_interface)"},
+     "'0:0:0:a%eth0, 0:0:0:b%wlan0' joins each on its own interface (default: link.mcast_interface); "
+     "'0:0:0:e%eth1@HOST:PORT' reaches the hub of e from eth1"},
     {"network.nid", nullptr, "64-bit node identifier as four hex groups, e.g. ffff:0:0:a (default: random)"},
     {"network.default_hop_limit", "3", "hop limit of datagrams this node sends (1-255)"},
     {"network.backwards_learning_ttl", "30", "seconds a learned route lives without confirmation"},
@@ -159,23 +160,24 @@ std::vector<std::vector<Locator>> parse_locator_cycle(const ConfigValues& values
 }
 
 // "0:0:0:e@hub.example.org:10010" in network.locators or link.hubs: records
-// the hub of each locator and returns the text without the "@HOST:PORT" parts.
+// the hub of each locator and returns the text without the "@HOST:PORT" parts
+// ("0:0:0:e%eth1@HOST:PORT" keeps its "%eth1" for take_interface_bindings).
 std::string take_hub_bindings(const ConfigValues& values, const std::string& key, const std::string& text,
                               std::map<Locator, std::string>& hubs) {
   // Lazy host, then a port followed by the end or a separator: hostnames may contain '-'.
   static const std::regex kBinding(
-      R"(([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){3})\s*@\s*(\[[^\]]*\]|[^\s,\[\]@]+?):([0-9]{1,5})(?=$|[\s,-]))");
+      R"(([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){3})(\s*%\s*[^\s,/:%@]+)?\s*@\s*(\[[^\]]*\]|[^\s,\[\]@]+?):([0-9]{1,5})(?=$|[\s,-]))");
   std::string rest;
   auto from = text.cbegin();
   for (std::sregex_iterator it(text.begin(), text.end(), kBinding), end; it != end; ++it) {
     const auto& m = *it;
     auto locator = *Locator::parse(m[1].str());
-    auto port = std::stoul(m[3].str());
+    auto port = std::stoul(m[4].str());
     if (port == 0 || port > 65535) values.fail(key, "'" + m.str() + "': the hub's port must be 1-65535");
-    auto hub = m[2].str() + ":" + m[3].str();
+    auto hub = m[3].str() + ":" + m[4].str();
     if (auto [at, added] = hubs.emplace(locator, hub); !added && at->second != hub)
       values.fail(key, "locator " + locator.to_string() + " is bound to two hubs (" + at->second + ", " + hub + ")");
-    rest.append(from, m[0].first).append(m[1].str());
+    rest.append(from, m[0].first).append(m[1].str()).append(m[2].str());
     from = m[0].second;
   }
   rest.append(from, text.cend());
@@ -272,14 +274,18 @@ Config load_config(const std::optional<std::string>& file,
         values.fail("link.hubs", "'" + trim(item) + "' is not LOCATOR@HOST:PORT (e.g. 0:0:0:e@127.0.0.1:10010)");
   }
   node.locator_cycle = parse_locator_cycle(values, hubs, link.bound);
-  for (const auto& [locator, name] : link.bound) {
-    if (hubs.contains(locator))
-      values.fail("network.locators", "locator " + locator.to_string() + " is hub-backed and bound to interface " +
-                                          name + " (one or the other)");
+  for (const auto& [locator, name] : link.bound)
     if (::if_nametoindex(name.c_str()) == 0)
       values.fail("network.locators", "locator " + locator.to_string() + "%" + name + ": no network interface named '" +
                                           name + "' on this machine");
-  }
+  // A hub-backed locator bound to an interface reaches its hub from there.
+  for (auto it = link.bound.begin(); it != link.bound.end();)
+    if (hubs.contains(it->first)) {
+      config.hub_link.interfaces.insert(*it);
+      it = link.bound.erase(it);
+    } else {
+      ++it;
+    }
   bool all_elsewhere = true;  // every locator hub-backed or on an interface of its own
   for (const auto& set : node.locator_cycle)
     for (auto l : set) all_elsewhere = all_elsewhere && (hubs.contains(l) || link.bound.contains(l));

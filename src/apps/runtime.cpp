@@ -105,14 +105,22 @@ Runtime::Runtime(Config config)
   });
 }
 
-// The interfaces of the multicast locators (a hub-backed one has no link of its own to lose).
+std::optional<std::string> Runtime::interface_of(Locator l) const {
+  if (!config_.hub_link.hubs.contains(l)) return link_->interface_of(l);
+  auto bound = config_.hub_link.interfaces.find(l);
+  if (bound == config_.hub_link.interfaces.end()) return std::nullopt;
+  return bound->second;
+}
+
+// The interfaces of the locators: a multicast group's, or the one a hub is
+// reached from (an unbound hub locator has no link of its own to lose).
 void Runtime::watch_links() {
   std::vector<std::string> interfaces;
   std::string names;
   for (auto l : config_.node.locator_cycle.front())
-    if (!config_.hub_link.hubs.contains(l)) {
-      interfaces.push_back(link_->interface_of(l));
-      names += (names.empty() ? "" : ", ") + interfaces.back();
+    if (auto name = interface_of(l); name && std::find(interfaces.begin(), interfaces.end(), *name) == interfaces.end()) {
+      interfaces.push_back(*name);
+      names += (names.empty() ? "" : ", ") + *name;
     }
   log(Layer::link, Level::info, "network.moves = links: watching interface(s) " + names + " through rtnetlink");
   link_monitor_ = std::make_unique<io::LinkMonitor>(
@@ -123,7 +131,7 @@ void Runtime::on_link_change(const std::string& interface, bool up) {
   std::string locators;
   std::vector<Locator> on_it;
   for (auto l : config_.node.locator_cycle.front())
-    if (!config_.hub_link.hubs.contains(l) && link_->interface_of(l) == interface) {
+    if (interface_of(l) == interface) {
       on_it.push_back(l);
       locators += (locators.empty() ? "" : ", ") + l.to_string();
     }

@@ -63,6 +63,9 @@ class Runtime {
   [[nodiscard]] const io::HubLink* hub_link() const { return hub_link_.get(); }
   // The interface watch (network.moves = links), or nullptr.
   [[nodiscard]] const io::LinkMonitor* link_monitor() const { return link_monitor_.get(); }
+  // The interface a locator's link runs over: its group's, or the one its hub
+  // is reached from (nullopt: a hub locator bound to none).
+  [[nodiscard]] std::optional<std::string> interface_of(Locator l) const;
   // The TUN interface ([tun] enable), or nullptr.
   [[nodiscard]] const io::TunDevice* tun_device() const;
   [[nodiscard]] Node& node() { return *node_; }

@@ -3,12 +3,15 @@
 // and count only when they come from one of our hubs.
 #include "ilnp/io/hub_link.hpp"
 
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 #include "ilnp/core/wire/header.hpp"
 #include "ilnp/io/clock.hpp"
@@ -39,6 +42,11 @@ HubLink::HubLink(boost::asio::io_context& io, HubLinkOptions options, const secu
     hubs_[locator] = resolve_udp(host_port);
     locators_.push_back(locator);
   }
+  for (const auto& [locator, name] : options.interfaces) {
+    auto index = ::if_nametoindex(name.c_str());
+    if (index == 0) throw std::runtime_error("locator " + locator.to_string() + "%" + name + ": no interface " + name);
+    interfaces_[locator] = {name, index};
+  }
   sockaddr_in6 any{};
   any.sin6_family = AF_INET6;
   fd_ = open_dual_stack_udp(any);
@@ -63,7 +71,9 @@ std::string HubLink::hub_text(Locator locator) const {
 }
 
 std::string HubLink::describe(Locator locator) const {
-  return "locator " + locator.to_string() + " through " + hub_text(locator);
+  auto bound = interfaces_.find(locator);
+  return "locator " + locator.to_string() + " through " + hub_text(locator) +
+         (bound == interfaces_.end() ? "" : " from " + bound->second.first);
 }
 
 void HubLink::start(Receiver on_datagram, BatchDone on_batch_done) {
@@ -131,17 +141,37 @@ void HubLink::forward(Locator locator, wire::Bytes datagram, std::uint8_t hop_li
   send_parts(locator, parts);
 }
 
+ssize_t HubLink::send_frame(const sockaddr_in6& to, unsigned interface, std::span<const iovec> parts) {
+  msghdr m{};
+  m.msg_name = const_cast<sockaddr_in6*>(&to);
+  m.msg_namelen = sizeof to;
+  m.msg_iov = const_cast<iovec*>(parts.data());
+  m.msg_iovlen = parts.size();
+  alignas(cmsghdr) std::array<std::byte, CMSG_SPACE(sizeof(in6_pktinfo))> control{};
+  if (interface != 0) {
+    // Also for an IPv4 hub on this dual-stack socket: the kernel takes the
+    // index from IPV6_PKTINFO on the IPv4 path too.
+    m.msg_control = control.data();
+    m.msg_controllen = control.size();
+    auto* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+    in6_pktinfo info{};
+    info.ipi6_ifindex = interface;
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+  }
+  return ::sendmsg(fd_, &m, 0);
+}
+
 void HubLink::send_parts(Locator locator, std::span<const iovec> parts) {
   const auto* hub = hub_of(locator);
   if (!hub) return;
-  msghdr m{};
-  m.msg_name = const_cast<sockaddr_in6*>(hub);
-  m.msg_namelen = sizeof *hub;
-  m.msg_iov = const_cast<iovec*>(parts.data());
-  m.msg_iovlen = parts.size();
+  auto bound = interfaces_.find(locator);
+  unsigned interface = bound == interfaces_.end() ? 0 : bound->second.second;
   // Behind a backlog, new frames wait their turn: order is kept.
   if (backlog_.empty()) {
-    if (::sendmsg(fd_, &m, 0) >= 0) {
+    if (send_frame(*hub, interface, parts) >= 0) {
       ++stats_.sent;
       return;
     }
@@ -154,7 +184,7 @@ void HubLink::send_parts(Locator locator, std::span<const iovec> parts) {
     ++stats_.send_queue_drops;
     return;
   }
-  auto& pending = backlog_.emplace_back(Pending{*hub, {}});
+  auto& pending = backlog_.emplace_back(Pending{*hub, interface, {}});
   for (const auto& p : parts)
     pending.bytes.insert(pending.bytes.end(), static_cast<const std::byte*>(p.iov_base),
                          static_cast<const std::byte*>(p.iov_base) + p.iov_len);
@@ -169,7 +199,8 @@ void HubLink::wait_writable() {
     if (ec) return;
     while (!backlog_.empty()) {
       const auto& p = backlog_.front();
-      if (::sendto(fd_, p.bytes.data(), p.bytes.size(), 0, reinterpret_cast<const sockaddr*>(&p.to), sizeof p.to) < 0) {
+      iovec one = part(p.bytes.data(), p.bytes.size());
+      if (send_frame(p.to, p.interface, std::span<const iovec>(&one, 1)) < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return wait_writable();
         ++stats_.send_errors;
       } else {

@@ -43,7 +43,14 @@ TEST(LinkConfig, AnUnknownInterfaceIsNamedEvenWithDashesInItsName) {
   EXPECT_NE(refusal({{"network.locators", "0:0:0:a%"}}).find("LOCATOR%INTERFACE"), std::string::npos);
   EXPECT_NE(refusal({{"network.locators", "0:0:0:a%lo-0:0:0:a%other"}}).find("bound to two interfaces"),
             std::string::npos);
-  EXPECT_NE(refusal({{"network.locators", "0:0:0:a%lo-0:0:0:a@127.0.0.1:1"}}).find("hub-backed and bound"),
+}
+
+TEST(LinkConfig, AHubBackedLocatorBoundToAnInterfaceReachesItsHubFromThere) {
+  auto c = load({{"network.locators", "0:0:0:a%lo, 0:0:0:e%lo@127.0.0.1:10010"}});
+  EXPECT_EQ(c.link.bound, (std::map<Locator, std::string>{{Locator{0xa}, "lo"}}));
+  EXPECT_EQ(c.hub_link.interfaces, (std::map<Locator, std::string>{{Locator{0xe}, "lo"}}));
+  EXPECT_EQ(c.hub_link.hubs.at(Locator{0xe}), "127.0.0.1:10010");
+  EXPECT_NE(refusal({{"network.locators", "0:0:0:e%no-such-if0@127.0.0.1:1"}}).find("no network interface named"),
             std::string::npos);
 }
 

@@ -27,6 +27,9 @@ namespace ilnp::io {
 
 struct HubLinkOptions {
   std::map<Locator, std::string> hubs;  // locator -> "host:port" of its hub
+  // LOCATOR%IFNAME: frames for the locator leave by that interface (so the
+  // hub sees its address), and its link going down is the locator's.
+  std::map<Locator, std::string> interfaces;
   std::size_t buffer_size{1440};        // largest overlay datagram
   hub::MemberConfig member;
 };
@@ -65,9 +68,12 @@ class HubLink final : public Link {
  private:
   struct Pending {
     sockaddr_in6 to;
+    unsigned interface;  // 0: the routing table's choice
     wire::Buffer bytes;
   };
   void send_parts(Locator locator, std::span<const iovec> parts);
+  // One sendmsg, out of `interface` when it is not 0 (IPV6_PKTINFO).
+  ssize_t send_frame(const sockaddr_in6& to, unsigned interface, std::span<const iovec> parts);
   void send_control(Locator locator, wire::Bytes frame);
   void on_registration_due();
   void arm_registration_timer();
@@ -81,6 +87,7 @@ class HubLink final : public Link {
 
   boost::asio::io_context& io_;
   std::map<Locator, sockaddr_in6> hubs_;
+  std::map<Locator, std::pair<std::string, unsigned>> interfaces_;  // name, index
   std::vector<Locator> locators_;  // sorted keys of hubs_, for serves()
   std::size_t buffer_size_;
   hub::HubMember member_;
