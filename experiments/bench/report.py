@@ -4,7 +4,7 @@ in experiments/bench/ write: one object per trial, and a first object
 {"params": {...}} saying how the part was run.
 
   report.py PART FILE.jsonl      the detailed table of one part
-                                 (forwarding, latency, endtoend, micro)
+                                 (forwarding, latency, endtoend, micro, tun)
   report.py summary FILE.jsonl   the table of run.sh: every part's headline
                                  rows (rows tagged {"bench": PART}), medians
                                  of the runs [min-max] and the issue's ratios
@@ -268,6 +268,62 @@ def micro_detail(rows):
     return out
 
 
+# ---- tun: IP over the overlay (issue 17), ours plain and sealed vs Yggdrasil and the kernel's routed path
+
+TUN_PATHS = ("plain", "sealed", "yggdrasil", "kernel")
+TUN_NAMES = {"plain": "ilnp plain", "sealed": "ilnp sealed", "yggdrasil": "Yggdrasil", "kernel": "kernel routed"}
+
+
+def tun_runs(rows):
+    """Per path, one dict per run (in run order): TCP Mbit/s, retransmits,
+    packets the kernel dropped on alice's interface of the path, median RTT (ms), CPU s per Gbit of the forwarding daemons (n/a for the
+    kernel path) and of the whole machine, the path's MTU at alice."""
+    per_run = {}
+    for r in sorted((r for r in rows if "path" in r and "tcp" in r), key=lambda r: r["run"]):
+        gbit = r["tcp"]["bits_per_second"] * r["tcp"]["seconds"] / 1e9
+        fw = r.get("forwarders_cpu_s")
+        per_run.setdefault(r["path"], []).append({
+            "run": r["run"], "mbit": r["tcp"]["bits_per_second"] / 1e6,
+            "retransmits": r["tcp"].get("retransmits"), "dropped": r.get("alice_tx_dropped"),
+            "rtt": r["rtt_ms"]["median"] if r["rtt_ms"]["median"] is not None else float("nan"),
+            "lost": r["rtt_ms"]["sent"] - r["rtt_ms"]["received"],
+            "fw_cpu": fw / gbit if fw is not None and r.get("forwarders_cpu_s_each") and gbit else float("nan"),
+            "machine_cpu": r["machine_cpu_s"] / gbit if gbit else float("nan"), "mtu": r["mtu"]})
+    return per_run
+
+
+def tun_paired(per_run, a, b, key):
+    """Ratios a/b of KEY, per run in which both were measured."""
+    by_run = {x["run"]: x for x in per_run.get(b, [])}
+    return [ratio(x[key], by_run[x["run"]][key]) for x in per_run.get(a, []) if x["run"] in by_run]
+
+
+def tun_detail(rows):
+    p = params_of(rows)
+    per_run = tun_runs(rows)
+    paths = [q for q in TUN_PATHS if q in per_run]
+    out = ["IP over the overlay, alice -> router -> bob over two veths: iperf3 TCP, %s s per run, %d run(s), "
+           "ping RTT of %s pings 0.05 s apart; %s" % (p.get("seconds"), max((len(v) for v in per_run.values()),
+                                                                           default=0), p.get("pings"), p.get("machine")),
+           "%s; %s" % (p.get("iperf3"), p.get("yggdrasil")),
+           "CPU: the forwarding daemons' utime+stime on alice, router and bob (n/a for the kernel path: its "
+           "forwarding runs in softirq), and the whole machine's non-idle time (iperf3 at both ends included)"]
+    fmt = "%-36s" + "%22s" * len(paths)
+    out.append(fmt % (("median [min-max]",) + tuple(TUN_NAMES[q] for q in paths)))
+    for name, key, f in (("TCP throughput (Mbit/s)", "mbit", "%.0f"), ("TCP retransmits", "retransmits", "%.0f"),
+                         ("dropped at alice's interface (TX)", "dropped", "%.0f"),
+                         ("ping RTT, median (ms)", "rtt", "%.3f"), ("pings lost", "lost", "%.0f"),
+                         ("forwarders' CPU (s per Gbit)", "fw_cpu", "%.2f"),
+                         ("whole machine CPU (s per Gbit)", "machine_cpu", "%.2f"), ("MTU at alice", "mtu", "%.0f")):
+        out.append(fmt % ((name,) + tuple(cell([x[key] for x in per_run[q]], f) for q in paths)))
+    for a, b, target in (("sealed", "yggdrasil", ">= 2"), ("plain", "kernel", ">= 0.25"),
+                         ("plain", "yggdrasil", ""), ("sealed", "plain", "")):
+        if a in per_run and b in per_run:
+            out.append("throughput %s / %s: %s%s" % (a, b, cell(tun_paired(per_run, a, b, "mbit"), "%.2f"),
+                                                     " (target %s)" % target if target else ""))
+    return out
+
+
 # ---- summary: the table of run.sh
 
 
@@ -367,6 +423,28 @@ def summary(rows):
     else:
         missing("latency", "not run")
 
+    # tun (optional, only with --parts tun: needs iperf3 and yggdrasil)
+    if "tun" in parts:
+        tn = tun_runs(parts["tun"])
+        se, pl, y, k = (tn.get(q, []) for q in ("sealed", "plain", "yggdrasil", "kernel"))
+        out.append("IP over the overlay (TUN), iperf3 TCP alice -> router -> bob (references: Yggdrasil, kernel routing)")
+        row("  sealed vs Yggdrasil, TCP Mbit/s", [x["mbit"] for x in se], [x["mbit"] for x in y],
+            tun_paired(tn, "sealed", "yggdrasil", "mbit"), ">= 2")
+        row("  plain vs kernel path, TCP Mbit/s", [x["mbit"] for x in pl], [x["mbit"] for x in k],
+            tun_paired(tn, "plain", "kernel", "mbit"), ">= 0.25")
+        row("  sealed vs Yggdrasil, daemons' CPU s/Gbit", [x["fw_cpu"] for x in se], [x["fw_cpu"] for x in y],
+            tun_paired(tn, "sealed", "yggdrasil", "fw_cpu"), "(stated)", fmt="%.2f")
+        row("  plain, daemons' CPU s/Gbit (kernel: n/a)", [x["fw_cpu"] for x in pl], [], [], "(stated)", fmt="%.2f")
+        row("  sealed vs Yggdrasil, machine CPU s/Gbit", [x["machine_cpu"] for x in se],
+            [x["machine_cpu"] for x in y], tun_paired(tn, "sealed", "yggdrasil", "machine_cpu"), "(stated)",
+            fmt="%.2f")
+        row("  plain vs kernel path, machine CPU s/Gbit", [x["machine_cpu"] for x in pl],
+            [x["machine_cpu"] for x in k], tun_paired(tn, "plain", "kernel", "machine_cpu"), "(stated)", fmt="%.2f")
+        row("  sealed vs Yggdrasil, ping RTT median (ms)", [x["rtt"] for x in se], [x["rtt"] for x in y],
+            tun_paired(tn, "sealed", "yggdrasil", "rtt"), "(stated)", fmt="%.3f")
+        row("  plain vs kernel path, ping RTT median (ms)", [x["rtt"] for x in pl], [x["rtt"] for x in k],
+            tun_paired(tn, "plain", "kernel", "rtt"), "(stated)", fmt="%.3f")
+
     # micro
     if "micro" in parts:
         out.append("microbenchmarks, ns per packet (Google Benchmark)")
@@ -375,6 +453,8 @@ def summary(rows):
     else:
         missing("microbenchmarks", "not run")
 
+    if p.get("skipped"):
+        out += ["", "SKIPPED parts (they said why in the run's log): " + " ".join(p["skipped"])]
     failed = p.get("failed")
     if failed:
         out += ["", "FAILED parts (their rows are missing or partial): " + " ".join(failed)]
@@ -382,7 +462,7 @@ def summary(rows):
 
 
 DETAIL = {"forwarding": forwarding_detail, "latency": latency_detail, "endtoend": endtoend_detail,
-          "micro": micro_detail, "summary": summary}
+          "micro": micro_detail, "tun": tun_detail, "summary": summary}
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "prototype-counts":

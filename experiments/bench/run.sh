@@ -7,6 +7,10 @@
 #   latency     ping-pong through 0, 1 and 3 routers, ours vs C relays (latency.sh)
 #   endtoend    ilnp experiment vs the Python prototype's, and the proxy (endtoend.sh)
 #   micro       codec and forwarding-decision microbenchmarks (Google Benchmark)
+# and, only when asked for (--parts tun; it needs iperf3 and yggdrasil, which
+# CI does not install):
+#   tun         TCP (iperf3) and ping over the TUN, ilnp plain and sealed vs
+#               Yggdrasil and the kernel's routed path (tun.sh, issue 17)
 # and prints one table: medians of the runs [min-max], the issue's ratios
 # (per run, ours/reference) and targets, the machine and its load average
 # during the run; then each part's detailed table. Both go to
@@ -17,14 +21,16 @@
 #                                 [--prebuilt BUILD_DIR] [--results-dir DIR]
 #   --quick        one short run of each part (~1 min with the build done): a
 #                  check that everything runs, not figures (or BENCH_QUICK=1)
-#   --parts        which parts, default all (or BENCH_PARTS)
+#   --parts        which parts, default all but tun (or BENCH_PARTS)
 #   --runs         runs of each part (default 3; the microbenchmarks repeat 5x)
 #   --prebuilt     measure the binaries of an existing build (any build type,
 #                  with ilnp and the experiments/ilnp_bench_* targets built)
 #                  instead of building build-release; CI uses its own build
 #   --results-dir  where the results go (default experiments/results)
 # Needs root for the namespaces (exit 77 otherwise, unless only micro runs).
-# Exits 1 if a part failed (the table is printed all the same, its rows n/a).
+# Exits 1 if a part failed (the table is printed all the same, its rows n/a);
+# a part that skips itself (exit 77: tun without iperf3 or yggdrasil) is
+# reported as skipped, not failed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/common.sh
@@ -41,7 +47,7 @@ while (($#)); do
     --runs) RUNS=$2; shift ;;
     --prebuilt) export BENCH_BUILD=$2 ILNP_BENCH_NO_BUILD=1; shift ;;
     --results-dir) RESULTS_DIR=$2; shift ;;
-    *) sed -n '2,27p' "$0"; exit 2 ;;
+    *) sed -n '2,33p' "$0"; exit 2 ;;
   esac
   shift
 done
@@ -62,11 +68,12 @@ part_args() {  # PART: sets args, the options of the part's script
     forwarding) args+=(-t 1 -r "10000 0" -p 5000) ;;
     latency) args+=(-c 200) ;;
     endtoend) args+=(-t 1 -r 0 -p 0) ;;
+    tun) args+=(-t 2 -c 10) ;;
   esac
 }
 
 for part in $PARTS; do
-  [[ $part =~ ^(forwarding|latency|endtoend|micro)$ ]] || { echo "run.sh: no part '$part'" >&2; exit 2; }
+  [[ $part =~ ^(forwarding|latency|endtoend|micro|tun)$ ]] || { echo "run.sh: no part '$part'" >&2; exit 2; }
   if [[ $part != micro && $(id -u) -ne 0 ]]; then
     echo "SKIP: the $part benchmark needs root (network namespaces)" >&2
     exit 77
@@ -112,6 +119,7 @@ EOF
 }
 
 failed=()
+skipped=()
 export BENCH_RUN_DIR=$work
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for part in $PARTS; do
@@ -121,7 +129,14 @@ for part in $PARTS; do
     micro >"$work/micro.txt" 2>"$work/micro.log" || failed+=(micro)
   else
     part_args "$part"
-    bash "$here/$part.sh" "${args[@]}" >"$work/$part.txt" 2>"$work/$part.log" || failed+=("$part")
+    status=0
+    bash "$here/$part.sh" "${args[@]}" >"$work/$part.txt" 2>"$work/$part.log" || status=$?
+    if ((status == 77)); then
+      skipped+=("$part")
+      say "$part skipped: $(grep -m 1 '^SKIP' "$work/$part.log" || echo "no SKIP line")"
+      continue
+    fi
+    ((status == 0)) || failed+=("$part")
   fi
   if [[ " ${failed[*]} " == *" $part "* ]]; then
     say "$part FAILED after $((SECONDS - t0)) s: $(grep -m 1 '^FAIL' "$work/$part.log" || echo "no FAIL line")"
@@ -140,12 +155,14 @@ loadavg_pid=""
 mkdir -p "$RESULTS_DIR"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=$RESULTS_DIR/bench-$stamp.jsonl
-python3 - "$results" "$work" "$started" "$(bench_machine)" "$QUICK" "$RUNS" "${failed[*]}" "$PARTS" <<'EOF'
+python3 - "$results" "$work" "$started" "$(bench_machine)" "$QUICK" "$RUNS" "${failed[*]}" "$PARTS" "${skipped[*]}" <<'EOF'
 import json, os, statistics, sys
 out, work, when, machine, quick, runs, failed, parts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], \
     sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8].split()
+skipped = sys.argv[9].split()
 load = [float(x) for x in open(os.path.join(work, "loadavg")).read().split()]
 params = {"when": when, "machine": machine, "quick": quick == "1", "runs": runs, "failed": failed.split(),
+          "skipped": skipped,
           "load": "%.2f at the start, %.2f at the end, median %.2f, max %.2f (sampled every 2 s)" % (
               load[0], load[-1], statistics.median(load), max(load)) if load else "n/a"}
 with open(out, "w") as f:
