@@ -64,12 +64,18 @@ class Socket {
   int fd_;
 };
 
+// Packets the kernel holds for us to read (tun's default 500): TCP's bursts
+// between two batches of reads overflowed it (every retransmit a drop here).
+constexpr int kTxQueueLength = 1000;
+
 void configure(const TunOptions& o) {
   Socket s;
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, o.name.c_str(), IFNAMSIZ - 1);
   ifr.ifr_mtu = static_cast<int>(o.mtu);
   s.ioctl(SIOCSIFMTU, &ifr, "setting the MTU of " + o.name + " to " + std::to_string(o.mtu));
+  ifr.ifr_qlen = kTxQueueLength;
+  s.ioctl(SIOCSIFTXQLEN, &ifr, "setting the queue length of " + o.name);
   s.ioctl(SIOCGIFFLAGS, &ifr, "reading the flags of " + o.name);
   ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
   s.ioctl(SIOCSIFFLAGS, &ifr, "bringing " + o.name + " up");
