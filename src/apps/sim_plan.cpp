@@ -517,28 +517,30 @@ Conditions PlanNode::conditions() const {
   return c;
 }
 
-std::vector<std::string> PlanNode::interfaces() const {
-  std::vector<std::string> out;
+std::vector<std::pair<std::string, std::string>> PlanNode::bindings() const {
+  std::vector<std::pair<std::string, std::string>> out;
   auto fallback = ini().at("link.mcast_interface");
   for (const auto& set : locator_sets(get_or("locators", ""), name))
     for (const auto& item : set) {
       std::smatch m;
       std::regex_match(item, m, kPlanLocator);
-      auto interface = m[2].matched ? m[2].str() : fallback;
-      if (!contains(out, interface)) out.push_back(interface);
+      std::pair binding{m[1].str(), m[2].matched ? m[2].str() : fallback};
+      if (std::find(out.begin(), out.end(), binding) == out.end()) out.push_back(std::move(binding));
     }
+  return out;
+}
+
+std::vector<std::string> PlanNode::interfaces() const {
+  std::vector<std::string> out;
+  for (const auto& [locator, interface] : bindings())
+    if (!contains(out, interface)) out.push_back(interface);
   return out;
 }
 
 std::vector<std::string> PlanNode::locators_on(const std::string& interface) const {
   std::vector<std::string> out;
-  auto fallback = ini().at("link.mcast_interface");
-  for (const auto& set : locator_sets(get_or("locators", ""), name))
-    for (const auto& item : set) {
-      std::smatch m;
-      std::regex_match(item, m, kPlanLocator);
-      if ((m[2].matched ? m[2].str() : fallback) == interface && !contains(out, m[1].str())) out.push_back(m[1].str());
-    }
+  for (const auto& [locator, bound] : bindings())
+    if (bound == interface) out.push_back(locator);
   return out;
 }
 

@@ -64,6 +64,10 @@ struct PlanNode {
   [[nodiscard]] std::vector<LinkEvent> link_events() const;
   // The node's configuration, as "section.key" -> value.
   [[nodiscard]] std::map<std::string, std::string> ini() const;
+
+ private:
+  // (locator, interface) of each locator, in first-use order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> bindings() const;
 };
 
 struct Plan {

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "fixed_identity.hpp"
 #include "ilnp/sim/simulator.hpp"
 #include "ip_packets.hpp"
 
@@ -19,11 +20,7 @@ using namespace std::chrono_literals;
 constexpr Locator A{0xa}, B{0xb}, C{0xc};
 constexpr tun::IdentifierPrefix kPrefix{0xfd69'6c6e'7000'0000ULL};
 
-security::Identity identity_of(std::uint8_t byte) {
-  security::Seed seed{};
-  seed.fill(static_cast<std::byte>(byte));
-  return security::Identity::from_seed(seed);
-}
+using testing::fixed_identity;
 
 struct Case {
   Duration handoff;
@@ -50,7 +47,7 @@ struct IpOverMoves : ::testing::TestWithParam<Case> {
   std::size_t add(const char* name, std::vector<std::vector<Locator>> cycle, bool tun, std::uint8_t seed,
                   Nid& nid) {
     auto c = config(name, std::move(cycle), tun);
-    auto id = identity_of(seed);
+    auto id = fixed_identity(seed);
     c.nid = nid = GetParam().sealed ? id.nid() : Nid{seed};
     return GetParam().sealed ? s.add_node(c, {}, id) : s.add_node(c);
   }

@@ -3,6 +3,7 @@
 // registration schedule. Fixed keys (seeds of one repeated byte) and times.
 #include <gtest/gtest.h>
 
+#include "fixed_identity.hpp"
 #include "ilnp/core/hub/member.hpp"
 #include "ilnp/core/hub/membership.hpp"
 #include "ilnp/core/hub/source_budget.hpp"
@@ -16,11 +17,7 @@ constexpr Locator E{0xe}, F{0xf};
 constexpr std::uint64_t kWall = 1'700'000'000'000'000;  // unix µs at t0
 const Instant t0{};
 
-security::Identity fixed_identity(std::uint8_t tag) {
-  security::Seed seed{};
-  seed.fill(static_cast<std::byte>(tag));
-  return security::Identity::from_seed(seed);
-}
+using testing::fixed_identity;
 
 Endpoint endpoint(std::uint8_t host, std::uint16_t port) {
   Endpoint e;

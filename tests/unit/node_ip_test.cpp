@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "fixed_identity.hpp"
 #include "ilnp/core/node/node.hpp"
 #include "ip_packets.hpp"
 
@@ -18,11 +19,7 @@ using namespace std::chrono_literals;
 constexpr Locator A{0xa}, B{0xb}, C{0xc};
 constexpr tun::IdentifierPrefix kPrefix{0xfd69'6c6e'7000'0000ULL};
 
-security::Identity fixed_identity(std::uint8_t byte) {
-  security::Seed seed{};
-  seed.fill(static_cast<std::byte>(byte));
-  return security::Identity::from_seed(seed);
-}
+using testing::fixed_identity;
 
 NodeConfig config(Nid nid, const char* name, std::vector<std::vector<Locator>> cycle, bool tun = true) {
   NodeConfig c;

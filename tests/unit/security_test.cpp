@@ -1,6 +1,7 @@
 // Secure mode with fixed keys: signatures, NID ownership, freshness, sealing.
 #include <gtest/gtest.h>
 
+#include "fixed_identity.hpp"
 #include "ilnp/core/node/node.hpp"
 #include "ilnp/core/security/sealed_channels.hpp"
 #include "ilnp/core/wire/secure_messages.hpp"
@@ -11,11 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 constexpr Locator A{0xa}, B{0xb};
 
-security::Identity fixed_identity(std::uint8_t tag) {
-  security::Seed seed{};
-  seed.fill(static_cast<std::byte>(tag));
-  return security::Identity::from_seed(seed);
-}
+using testing::fixed_identity;
 
 TEST(Identity, NidIsDerivedFromTheKeyAndSignaturesVerify) {
   auto alice = fixed_identity(1), mallory = fixed_identity(2);
