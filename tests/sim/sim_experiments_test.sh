@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shortened experiments in the simulator (`ilnp sim`), analysed by
 # experiments/analyze.py as the testbed's are and checked by
-# tests/testbed/check_results.py: the three soft-handoff experiments lose and
+# tests/testbed/check_results.py: the soft-handoff experiments (the three of
+# the study, and exp5 with both ends moving at the same moments) lose and
 # duplicate nothing, count their datagrams at both ends, move at least 6
 # times and make non-empty PNG and PDF plots; the hard-handoff variant must
 # lose datagrams (so the soft-handoff checks can fail); the lossy variant
@@ -34,7 +35,7 @@ run() {  # run FILE [ilnp sim options...]: results in $out/FILE
   echo "== $name: $(head -n 1 "$out/$name.txt")"
 }
 
-for e in exp1-cn-to-mn-ci exp2-mn-to-cn-ci exp3-both-ci; do
+for e in exp1-cn-to-mn-ci exp2-mn-to-cn-ci exp3-both-ci exp5-both-moving-ci; do
   run "$e"
   "$py" "$repo/tests/testbed/check_results.py" "$out/$e" --lossless
   grep -q 'mode: simulator' "$out/$e/summary.md" || { echo "FAIL: $e: summary.md does not say simulator" >&2; exit 1; }

@@ -7,7 +7,8 @@
 # records, at least 6 moves with every locator update acknowledged, and
 # non-empty PNG and PDF plots. And the link-events experiment: alice's eth0
 # pulled and restored twice by the runner, 4 moves, bounded loss, no
-# duplicates. About 25 s per experiment.
+# duplicates; and both ends moving at the same moments (exp5), lossless.
+# About 25 s per experiment.
 #
 # usage: experiments_test.sh ILNP_BINARY [EXPERIMENT...]   (exit 77: not root)
 set -euo pipefail
@@ -16,7 +17,7 @@ repo=$(cd "$here/../.." && pwd)
 ilnp=${1:?usage: experiments_test.sh ILNP_BINARY [EXPERIMENT...]}
 shift
 experiments=("$@")
-((${#experiments[@]})) || experiments=(exp1-cn-to-mn-ci exp2-mn-to-cn-ci exp3-both-ci exp4-link-events-ci)
+((${#experiments[@]})) || experiments=(exp1-cn-to-mn-ci exp2-mn-to-cn-ci exp3-both-ci exp4-link-events-ci exp5-both-moving-ci)
 if [[ $(id -u) -ne 0 ]]; then
   echo "SKIP: the emulated testbed needs root" >&2
   exit 77
