@@ -105,6 +105,8 @@ Runtime::Runtime(Config config)
   });
 }
 
+const io::TunDevice* Runtime::tun_device() const { return tun_ ? &tun_->device() : nullptr; }
+
 std::optional<std::string> Runtime::interface_of(Locator l) const {
   if (!config_.hub_link.hubs.contains(l)) return link_->interface_of(l);
   auto bound = config_.hub_link.interfaces.find(l);
@@ -200,8 +202,6 @@ std::string Runtime::running_status() const {
 // last datagram) while the driver may still be dispatching that batch's
 // notices to subscribers: it only ends the loop. The teardown waits until no
 // handler runs (a state service reset mid-batch once crashed a receiver).
-const io::TunDevice* Runtime::tun_device() const { return tun_ ? &tun_->device() : nullptr; }
-
 void Runtime::stop() {
   if (stopped_) return;
   stopped_ = true;
